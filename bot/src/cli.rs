@@ -1,0 +1,124 @@
+//! Command line interface (see `../shared/design/API.md` for the stable commands).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{CommandFactory, Parser, Subcommand};
+use komek_nlu::eval::{LangEvalReport, evaluate_detector, read_jsonl};
+use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(name = "komek", version, about = "Komek: multilingual customer-support chatbot with human handoff")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Language understanding tools.
+    Nlu {
+        #[command(subcommand)]
+        command: NluCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NluCommand {
+    /// Prints the parse of TEXT as JSON.
+    Parse {
+        text: String,
+        /// A language hint from the channel (e.g. Telegram language_code or a browser locale).
+        #[arg(long)]
+        lang_hint: Option<String>,
+        /// Supported languages, comma-separated.
+        #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
+        languages: String,
+    },
+    /// Evaluates language identification on a JSONL file ({"text", "lang", "kind"?}).
+    EvalLang {
+        #[arg(long)]
+        test: PathBuf,
+        /// Print one JSON object as the last line.
+        #[arg(long)]
+        json: bool,
+        /// Write the misclassified lines to this JSONL file.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Supported languages, comma-separated; lines in other languages are skipped.
+        #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
+        languages: String,
+    },
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            // The service arrives with the next milestone; until then the bare command explains itself.
+            Cli::command().print_help()?;
+            println!();
+            Ok(())
+        }
+        Some(Command::Nlu { command }) => run_nlu(command),
+    }
+}
+
+fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
+    match command {
+        NluCommand::Parse { text, lang_hint, languages } => {
+            let detector = LanguageDetector::new(&parse_language_list(&languages)?);
+            let hint = match lang_hint.as_deref() {
+                Some(h) => Some(Lang::from_code(h).with_context(|| format!("unsupported --lang-hint {h:?}"))?),
+                None => None,
+            };
+            let detection = detector.detect(&text);
+            let lang = match (&detection, hint) {
+                (Some(d), _) => json!({
+                    "code": d.lang.code(),
+                    "confidence": round4(d.confidence as f64),
+                    "runner_up": d.runner_up.map(|(l, c)| json!({"code": l.code(), "confidence": round4(c as f64)})),
+                }),
+                (None, Some(h)) => json!({"code": h.code(), "confidence": 0.0, "from_hint": true}),
+                (None, None) => serde_json::Value::Null,
+            };
+            println!("{}", serde_json::to_string_pretty(&json!({ "text": text, "lang": lang }))?);
+            Ok(())
+        }
+        NluCommand::EvalLang { test, json, errors, languages } => {
+            let examples = read_jsonl(&test)?;
+            let detector = LanguageDetector::new(&parse_language_list(&languages)?);
+            let report = evaluate_detector(&examples, &detector);
+            if let Some(path) = errors {
+                let lines: Vec<String> = report
+                    .errors
+                    .iter()
+                    .map(|(text, gold, predicted)| json!({"text": text, "lang": gold, "predicted": predicted}).to_string())
+                    .collect();
+                std::fs::write(&path, lines.join("\n") + "\n").with_context(|| format!("writing {}", path.display()))?;
+            }
+            print_lang_report(&report, json)
+        }
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn print_lang_report(r: &LangEvalReport, json: bool) -> anyhow::Result<()> {
+    println!("language identification: n={} accuracy={:.2}%  p50={:.1}µs p99={:.1}µs", r.n, r.accuracy * 100.0, r.p50_us, r.p99_us);
+    if r.skipped > 0 {
+        println!("skipped {} lines in unsupported languages", r.skipped);
+    }
+    for (name, table) in [("kind", &r.per_kind), ("language", &r.per_language), ("language/kind", &r.per_language_kind)] {
+        for (k, a) in table {
+            println!("  {name:>13} {k:<20} n={:<6} {:.2}%", a.n, a.accuracy * 100.0);
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string(r)?);
+    }
+    Ok(())
+}

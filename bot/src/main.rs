@@ -1,0 +1,7 @@
+//! The `komek` binary: command line entry point.
+
+mod cli;
+
+fn main() -> anyhow::Result<()> {
+    cli::run()
+}

@@ -1,0 +1,148 @@
+//! Evaluation data (JSONL, one object per line) and metrics shared by the `komek nlu eval-*` commands.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::NluError;
+use crate::lang::{Lang, LanguageDetector};
+
+/// One line of an evaluation file: `{"text", "lang", "intent"?, "kind"?}`; other fields are ignored.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Example {
+    pub text: String,
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub intent: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// Reads a JSONL file; a broken line is an error naming the file and the line number.
+pub fn read_jsonl(path: &Path) -> Result<Vec<Example>, NluError> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| NluError::Io { path: display.clone(), source })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count();
+        NluError::Data { path: display.clone(), line, message: "not valid UTF-8".into() }
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let data_err = |message: String| NluError::Data { path: display.clone(), line: i + 1, message };
+        let value: Value = serde_json::from_str(line).map_err(|e| data_err(format!("invalid JSON: {e}")))?;
+        let example: Example =
+            serde_json::from_value(value).map_err(|e| data_err(format!("not an example object: {e}")))?;
+        out.push(example);
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Accuracy {
+    pub n: usize,
+    pub accuracy: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LangEvalReport {
+    pub n: usize,
+    pub accuracy: f64,
+    pub per_language: BTreeMap<String, Accuracy>,
+    pub per_kind: BTreeMap<String, Accuracy>,
+    pub per_language_kind: BTreeMap<String, Accuracy>,
+    pub p50_us: f64,
+    pub p99_us: f64,
+    /// Examples whose gold language the detector does not support (not counted above).
+    pub skipped: usize,
+    /// Misclassified examples: (text, gold, predicted or "none").
+    #[serde(skip)]
+    pub errors: Vec<(String, String, String)>,
+}
+
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    ok: usize,
+}
+
+impl Tally {
+    fn add(&mut self, ok: bool) {
+        self.n += 1;
+        self.ok += ok as usize;
+    }
+    fn report(&self) -> Accuracy {
+        Accuracy { n: self.n, accuracy: if self.n == 0 { 0.0 } else { self.ok as f64 / self.n as f64 } }
+    }
+}
+
+/// Times `predict` on every example and scores it against the gold `lang`; examples of languages
+/// outside `supported` are skipped and counted.
+pub fn evaluate_languages(
+    examples: &[Example],
+    supported: &[Lang],
+    mut predict: impl FnMut(&str) -> Option<Lang>,
+) -> LangEvalReport {
+    let mut total = Tally::default();
+    let mut per_lang: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut per_kind: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut per_lang_kind: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut times = Vec::with_capacity(examples.len());
+    let mut skipped = 0;
+    let mut errors = Vec::new();
+    for ex in examples {
+        let Some(gold) = ex.lang.as_deref().and_then(Lang::from_code).filter(|l| supported.contains(l)) else {
+            skipped += 1;
+            continue;
+        };
+        let start = Instant::now();
+        let predicted = predict(&ex.text);
+        times.push(start.elapsed().as_secs_f64() * 1e6);
+        let ok = predicted == Some(gold);
+        if !ok {
+            let p = predicted.map_or("none", |l| l.code());
+            errors.push((ex.text.clone(), gold.code().to_string(), p.to_string()));
+        }
+        total.add(ok);
+        per_lang.entry(gold.code().to_string()).or_default().add(ok);
+        if let Some(kind) = &ex.kind {
+            per_kind.entry(kind.clone()).or_default().add(ok);
+            per_lang_kind.entry(format!("{}/{}", gold.code(), kind)).or_default().add(ok);
+        }
+    }
+    let (p50_us, p99_us) = percentiles(&mut times);
+    let t = total.report();
+    LangEvalReport {
+        n: t.n,
+        accuracy: t.accuracy,
+        per_language: per_lang.iter().map(|(k, v)| (k.clone(), v.report())).collect(),
+        per_kind: per_kind.iter().map(|(k, v)| (k.clone(), v.report())).collect(),
+        per_language_kind: per_lang_kind.iter().map(|(k, v)| (k.clone(), v.report())).collect(),
+        p50_us,
+        p99_us,
+        skipped,
+        errors,
+    }
+}
+
+/// Language identification with Komek's detector.
+pub fn evaluate_detector(examples: &[Example], detector: &LanguageDetector) -> LangEvalReport {
+    detector.warm_up();
+    evaluate_languages(examples, detector.languages(), |t| detector.detect(t).map(|d| d.lang))
+}
+
+/// (p50, p99) of a list of durations; sorts in place.
+pub fn percentiles(times: &mut [f64]) -> (f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+    (at(0.5), at(0.99))
+}

@@ -1,0 +1,1 @@
+pub struct ConversationLanguage; pub struct LanguageDecision; pub struct LanguageHint; pub struct Switch;

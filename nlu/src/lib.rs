@@ -1,0 +1,8 @@
+//! Komek's language understanding. Pure: values in, decisions out; no network or database I/O.
+
+mod error;
+pub mod eval;
+pub mod lang;
+
+pub use error::NluError;
+pub use lang::{Detection, Lang, LanguageDetector};
