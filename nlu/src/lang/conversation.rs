@@ -1,1 +1,164 @@
-pub struct ConversationLanguage; pub struct LanguageDecision; pub struct LanguageHint; pub struct Switch;
+//! The language of a conversation: per-message detections weighed against channel hints, the
+//! language so far and explicit requests, so that "ok", "👍" or "рахмет" never flip it.
+
+use serde::{Deserialize, Serialize};
+
+use super::script::letter_languages;
+use super::switch::requested_language;
+use super::{Detection, Lang, LanguageDetector};
+
+/// A message must have at least this many words and letters, and this confidence, to move an
+/// established conversation to another language.
+const CLEAR_MIN_WORDS: usize = 3;
+const CLEAR_MIN_LETTERS: usize = 10;
+const CLEAR_MIN_CONFIDENCE: f32 = 0.75;
+/// The first message of a conversation decides with less, unless a channel hint disagrees.
+const FIRST_MIN_LETTERS: usize = 4;
+const FIRST_MIN_CONFIDENCE: f32 = 0.6;
+
+/// Where the channel says the customer's language is likely to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LanguageHint {
+    /// Telegram's `language_code` of the user.
+    Telegram(Lang),
+    /// The browser locale of the web widget (or one the customer picked in it).
+    Browser(Lang),
+}
+
+impl LanguageHint {
+    pub fn lang(self) -> Lang {
+        match self {
+            LanguageHint::Telegram(l) | LanguageHint::Browser(l) => l,
+        }
+    }
+}
+
+/// Why the conversation is in its language after a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Switch {
+    /// The customer asked for the language ("English please").
+    Explicit,
+    /// The message is clearly written in it.
+    Detected,
+    /// Nothing clear enough to change: the language so far stays.
+    Kept,
+    /// No language so far and nothing clear: the channel hint.
+    Hint,
+    /// No language so far, no hint: the configured default.
+    Default,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LanguageDecision {
+    pub lang: Lang,
+    /// True when this message changed the conversation's language.
+    pub changed: bool,
+    pub reason: Switch,
+    /// The message on its own.
+    pub detection: Option<Detection>,
+}
+
+/// The conversation-level decision; keep one per conversation (it is small and serialisable).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationLanguage {
+    current: Option<Lang>,
+    hint: Option<LanguageHint>,
+    default: Lang,
+    /// Messages so far that agreed with the current language.
+    agreeing: u32,
+}
+
+impl ConversationLanguage {
+    pub fn new(default: Lang, hint: Option<LanguageHint>) -> Self {
+        Self { current: None, hint, default, agreeing: 0 }
+    }
+
+    /// The language to answer in now.
+    pub fn current(&self) -> Lang {
+        self.current.or(self.hint.map(LanguageHint::lang)).unwrap_or(self.default)
+    }
+
+    /// Whether a message has established the language (rather than a hint or the default).
+    pub fn is_established(&self) -> bool {
+        self.current.is_some()
+    }
+
+    pub fn set_hint(&mut self, hint: LanguageHint) {
+        self.hint = Some(hint);
+    }
+
+    /// An explicit switch made outside the text (a language picker, an intent with a target).
+    pub fn switch_to(&mut self, lang: Lang) -> bool {
+        let changed = self.current() != lang;
+        self.current = Some(lang);
+        self.agreeing = 0;
+        changed
+    }
+
+    /// Takes the customer's next message into account and returns the language to answer in.
+    pub fn observe(&mut self, detector: &LanguageDetector, text: &str) -> LanguageDecision {
+        let before = self.current();
+        let detection = detector.detect(text);
+
+        if let Some(lang) = requested_language(text).filter(|l| detector.languages().contains(l)) {
+            self.switch_to(lang);
+            return LanguageDecision { lang, changed: lang != before, reason: Switch::Explicit, detection };
+        }
+
+        let words = count_words(text);
+        let reason = match (&detection, self.current) {
+            (None, None) => self.fallback_reason(),
+            (None, Some(_)) => Switch::Kept,
+            (Some(d), None) => {
+                if self.first_message_decides(d, words) {
+                    self.current = Some(d.lang);
+                    Switch::Detected
+                } else {
+                    self.fallback_reason()
+                }
+            }
+            (Some(d), Some(current)) => {
+                if d.lang == current {
+                    self.agreeing += 1;
+                    Switch::Kept
+                } else if is_clear(d, words) && !(current == Lang::Kk && has_kazakh_letters(text)) {
+                    self.current = Some(d.lang);
+                    self.agreeing = 0;
+                    Switch::Detected
+                } else {
+                    Switch::Kept
+                }
+            }
+        };
+        let lang = self.current();
+        LanguageDecision { lang, changed: lang != before, reason, detection }
+    }
+
+    fn fallback_reason(&self) -> Switch {
+        if self.hint.is_some() { Switch::Hint } else { Switch::Default }
+    }
+
+    /// The first message sets the language unless it is too short to say; when a channel hint
+    /// exists, the message must be clear to overrule it, or agree with it.
+    fn first_message_decides(&self, d: &Detection, words: usize) -> bool {
+        match self.hint.map(LanguageHint::lang) {
+            Some(h) if h == d.lang => true,
+            Some(h) if d.runner_up.is_some_and(|(l, c)| l == h && c >= 0.2) => false,
+            Some(_) => is_clear(d, words),
+            None => d.letters >= FIRST_MIN_LETTERS && d.confidence >= FIRST_MIN_CONFIDENCE,
+        }
+    }
+}
+
+fn is_clear(d: &Detection, words: usize) -> bool {
+    words >= CLEAR_MIN_WORDS && d.letters >= CLEAR_MIN_LETTERS && d.confidence >= CLEAR_MIN_CONFIDENCE
+}
+
+fn count_words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).count()
+}
+
+fn has_kazakh_letters(text: &str) -> bool {
+    text.chars().flat_map(char::to_lowercase).any(|c| letter_languages(c) == [Lang::Kk])
+}

@@ -5,6 +5,7 @@ mod conversation;
 mod detector;
 pub mod ngram_table;
 pub mod script;
+mod switch;
 
 use std::fmt;
 use std::str::FromStr;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use conversation::{ConversationLanguage, LanguageDecision, LanguageHint, Switch};
 pub use detector::{Detection, LanguageDetector};
+pub use switch::requested_language;
 
 /// A language the product can speak. Codes are ISO 639-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
