@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand};
-use komek_nlu::eval::{LangEvalReport, evaluate_detector, read_jsonl};
+use komek_nlu::eval::{Example, IntentEvalReport, LangEvalReport, evaluate_detector, evaluate_intents, read_jsonl};
+use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
 use serde_json::json;
 
@@ -35,6 +36,36 @@ enum NluCommand {
         /// Supported languages, comma-separated.
         #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
         languages: String,
+    },
+    /// Evaluates intent classification on a JSONL file ({"text", "lang"?, "intent"}).
+    EvalIntent {
+        /// Train a fresh model on this file (in memory) instead of using the shipped one.
+        #[arg(long)]
+        train: Option<PathBuf>,
+        /// Development data: the only data used for calibration (temperature, out-of-scope threshold).
+        #[arg(long, requires = "train")]
+        dev: Option<PathBuf>,
+        #[arg(long)]
+        test: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Write the misclassified lines to this JSONL file.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        #[arg(long, default_value_t = 0.02)]
+        lr: f64,
+        #[arg(long, default_value_t = 32)]
+        batch: usize,
+        #[arg(long, default_value_t = 1e-6)]
+        l2: f64,
+        #[arg(long, default_value_t = 0)]
+        hidden: usize,
+        #[arg(long, default_value_t = 0.0)]
+        dropout: f32,
+        #[arg(long, default_value_t = 1)]
+        members: usize,
     },
     /// Evaluates language identification on a JSONL file ({"text", "lang", "kind"?}).
     EvalLang {
@@ -86,21 +117,85 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&json!({ "text": text, "lang": lang }))?);
             Ok(())
         }
+        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members } => {
+            let test = read_jsonl(&test)?;
+            let Some(train) = train else {
+                anyhow::bail!("evaluating the shipped model arrives with `komek train`; pass --train for now");
+            };
+            let train: Vec<Labelled> = labelled(read_jsonl(&train)?);
+            let started = std::time::Instant::now();
+            let config = TrainConfig {
+                epochs,
+                learning_rate: lr,
+                batch_size: batch,
+                l2,
+                hidden,
+                dropout,
+                members,
+                ..TrainConfig::default()
+            };
+            let mut model = IntentModel::train(&train, NgramConfig::default(), &config, &mut |e, n| {
+                eprint!("\rtraining: {e}/{n}");
+            })?;
+            eprintln!();
+            if let Some(dev) = dev {
+                model.calibrate(&labelled(read_jsonl(&dev)?));
+            }
+            let train_seconds = started.elapsed().as_secs_f64();
+            let mut report = evaluate_intents(&test, |t| model.predict(t).name);
+            report.train_seconds = Some(train_seconds);
+            eprintln!("temperature {:.2}, out-of-scope threshold {:.2}", model.temperature, model.oos_threshold);
+            write_errors(errors.as_deref(), &report.errors)?;
+            print_intent_report(&report, json)
+        }
         NluCommand::EvalLang { test, json, errors, languages } => {
             let examples = read_jsonl(&test)?;
             let detector = LanguageDetector::new(&parse_language_list(&languages)?);
             let report = evaluate_detector(&examples, &detector);
-            if let Some(path) = errors {
-                let lines: Vec<String> = report
-                    .errors
-                    .iter()
-                    .map(|(text, gold, predicted)| json!({"text": text, "lang": gold, "predicted": predicted}).to_string())
-                    .collect();
-                std::fs::write(&path, lines.join("\n") + "\n").with_context(|| format!("writing {}", path.display()))?;
-            }
+            write_errors(errors.as_deref(), &report.errors)?;
             print_lang_report(&report, json)
         }
     }
+}
+
+fn labelled(examples: Vec<Example>) -> Vec<Labelled> {
+    examples
+        .into_iter()
+        .filter_map(|e| e.intent.map(|label| Labelled { text: e.text, label }))
+        .collect()
+}
+
+fn write_errors(path: Option<&std::path::Path>, errors: &[(String, String, String)]) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|(text, gold, predicted)| json!({"text": text, "gold": gold, "predicted": predicted}).to_string())
+        .collect();
+    std::fs::write(path, lines.join("\n") + "\n").with_context(|| format!("writing {}", path.display()))
+}
+
+fn print_intent_report(r: &IntentEvalReport, json: bool) -> anyhow::Result<()> {
+    println!(
+        "intents: n={} accuracy={:.2}% macro-F1={:.2}%  p50={:.1}µs p99={:.1}µs",
+        r.n,
+        r.accuracy * 100.0,
+        r.macro_f1 * 100.0,
+        r.p50_us,
+        r.p99_us
+    );
+    if let (Some(rec), Some(ins)) = (r.oos_recall, r.in_scope_accuracy) {
+        println!("  out-of-scope recall {:.2}%, in-scope accuracy {:.2}%", rec * 100.0, ins * 100.0);
+    }
+    if let Some(s) = r.train_seconds {
+        println!("  training {s:.1}s");
+    }
+    for (k, a) in &r.per_language {
+        println!("  language {k:<6} n={:<6} {:.2}%", a.n, a.accuracy * 100.0);
+    }
+    if json {
+        println!("{}", serde_json::to_string(r)?);
+    }
+    Ok(())
 }
 
 fn round4(x: f64) -> f64 {

@@ -146,3 +146,83 @@ pub fn percentiles(times: &mut [f64]) -> (f64, f64) {
     let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
     (at(0.5), at(0.99))
 }
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IntentEvalReport {
+    pub n: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oos_recall: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_scope_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_seconds: Option<f64>,
+    pub p50_us: f64,
+    pub p99_us: f64,
+    pub per_language: BTreeMap<String, Accuracy>,
+    pub per_intent: BTreeMap<String, Accuracy>,
+    #[serde(skip)]
+    pub errors: Vec<(String, String, String)>,
+}
+
+/// Scores `predict` (which returns an intent name, `oos` for out of scope) against the gold intents.
+pub fn evaluate_intents(examples: &[Example], mut predict: impl FnMut(&str) -> String) -> IntentEvalReport {
+    let mut times = Vec::with_capacity(examples.len());
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(examples.len());
+    let mut per_lang: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut per_intent: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for ex in examples {
+        let gold = ex.intent.clone().unwrap_or_default();
+        let start = Instant::now();
+        let predicted = predict(&ex.text);
+        times.push(start.elapsed().as_secs_f64() * 1e6);
+        let ok = predicted == gold;
+        per_lang.entry(ex.lang.clone().unwrap_or_else(|| "?".into())).or_default().add(ok);
+        per_intent.entry(gold.clone()).or_default().add(ok);
+        if !ok {
+            errors.push((ex.text.clone(), gold.clone(), predicted.clone()));
+        }
+        pairs.push((gold, predicted));
+    }
+    let (p50_us, p99_us) = percentiles(&mut times);
+    let n = pairs.len();
+    let correct = pairs.iter().filter(|(g, p)| g == p).count();
+    let oos: Vec<&(String, String)> = pairs.iter().filter(|(g, _)| g == "oos").collect();
+    let ins: Vec<&(String, String)> = pairs.iter().filter(|(g, _)| g != "oos").collect();
+    let has_oos = !oos.is_empty();
+    IntentEvalReport {
+        n,
+        accuracy: if n == 0 { 0.0 } else { correct as f64 / n as f64 },
+        macro_f1: macro_f1(&pairs),
+        oos_recall: has_oos.then(|| oos.iter().filter(|(_, p)| p == "oos").count() as f64 / oos.len() as f64),
+        in_scope_accuracy: has_oos
+            .then(|| ins.iter().filter(|(g, p)| g == p).count() as f64 / ins.len().max(1) as f64),
+        train_seconds: None,
+        p50_us,
+        p99_us,
+        per_language: per_lang.iter().map(|(k, v)| (k.clone(), v.report())).collect(),
+        per_intent: per_intent.iter().map(|(k, v)| (k.clone(), v.report())).collect(),
+        errors,
+    }
+}
+
+/// Macro-averaged F1 over every label that occurs as gold or prediction (as scikit-learn does).
+pub fn macro_f1(pairs: &[(String, String)]) -> f64 {
+    let mut labels: Vec<&str> = pairs.iter().flat_map(|(g, p)| [g.as_str(), p.as_str()]).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    if labels.is_empty() {
+        return 0.0;
+    }
+    let mut total = 0.0;
+    for l in &labels {
+        let tp = pairs.iter().filter(|(g, p)| g == l && p == l).count() as f64;
+        let fp = pairs.iter().filter(|(g, p)| g != l && p == l).count() as f64;
+        let fn_ = pairs.iter().filter(|(g, p)| g == l && p != l).count() as f64;
+        let denom = 2.0 * tp + fp + fn_;
+        total += if denom == 0.0 { 0.0 } else { 2.0 * tp / denom };
+    }
+    total / labels.len() as f64
+}

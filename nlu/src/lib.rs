@@ -2,7 +2,9 @@
 
 mod error;
 pub mod eval;
+pub mod intent;
 pub mod lang;
+mod rng;
 
 pub use error::NluError;
 pub use lang::{Detection, Lang, LanguageDetector};

@@ -33,6 +33,11 @@ impl NgramHasher {
         // FNV-1a over the code point; the finaliser below spreads the bits.
         self.0 = (self.0 ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
+    /// Mixes in a whole 64-bit value (e.g. the hash of a word, for word n-grams).
+    #[inline]
+    pub fn push_u64(&mut self, v: u64) {
+        self.0 = (self.0 ^ v).wrapping_mul(0x0000_0100_0000_01b3);
+    }
     #[inline]
     pub fn finish(self) -> u64 {
         let mut z = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);

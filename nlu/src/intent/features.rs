@@ -1,0 +1,154 @@
+//! Turning text into a sparse feature vector. The classifier only sees `(index, value)` pairs, so
+//! any featuriser — character and word n-grams here, a pretrained encoder from a local folder — can
+//! sit behind [`Featurizer`].
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::ngram_table::NgramHasher;
+
+/// A sparse vector: sorted, distinct indices below [`Featurizer::dim`].
+pub type SparseVec = Vec<(u32, f32)>;
+
+pub trait Featurizer: Send + Sync {
+    /// Number of feature dimensions.
+    fn dim(&self) -> usize;
+    /// The features of one text (dense featurisers return every index).
+    fn features(&self, text: &str) -> SparseVec;
+    /// A short name for reports and artifacts.
+    fn kind(&self) -> &'static str;
+}
+
+/// Settings of the n-gram featuriser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NgramConfig {
+    /// Character n-grams inside space-padded words, `min..=max`.
+    pub char_min: usize,
+    pub char_max: usize,
+    /// Word n-grams up to this length.
+    pub word_max: usize,
+    /// Features seen in fewer training texts are dropped.
+    pub min_df: u32,
+}
+
+impl Default for NgramConfig {
+    fn default() -> Self {
+        Self { char_min: 1, char_max: 5, word_max: 2, min_df: 1 }
+    }
+}
+
+/// TF-IDF over character n-grams within words and word n-grams, each block L2-normalised, with a
+/// vocabulary learnt from the training texts. Features are keyed by a 64-bit hash of their text.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NgramFeaturizer {
+    pub config: NgramConfig,
+    /// Feature hash → (index, idf).
+    vocab: HashMap<u64, (u32, f32)>,
+}
+
+/// Which block a feature belongs to; blocks are normalised separately.
+const CHAR_BLOCK: u64 = 1;
+const WORD_BLOCK: u64 = 2;
+
+impl NgramFeaturizer {
+    /// Learns the vocabulary and inverse document frequencies from training texts.
+    pub fn fit<'a>(config: NgramConfig, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut n_docs = 0u32;
+        let mut seen: Vec<u64> = Vec::new();
+        for text in texts {
+            n_docs += 1;
+            seen.clear();
+            raw_features(&config, text, |block, h| seen.push(h ^ block));
+            seen.sort_unstable();
+            seen.dedup();
+            for h in &seen {
+                *df.entry(*h).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(u64, u32)> = df.into_iter().filter(|(_, d)| *d >= config.min_df).collect();
+        kept.sort_unstable();
+        let vocab = kept
+            .into_iter()
+            .enumerate()
+            .map(|(i, (h, d))| {
+                let idf = ((1.0 + n_docs as f64) / (1.0 + d as f64)).ln() + 1.0;
+                (h, (i as u32, idf as f32))
+            })
+            .collect();
+        Self { config, vocab }
+    }
+
+    pub fn vocab_len(&self) -> usize {
+        self.vocab.len()
+    }
+}
+
+impl Featurizer for NgramFeaturizer {
+    fn dim(&self) -> usize {
+        self.vocab.len()
+    }
+
+    fn kind(&self) -> &'static str {
+        "ngram-tfidf"
+    }
+
+    fn features(&self, text: &str) -> SparseVec {
+        let mut counts: HashMap<u64, (u64, u32)> = HashMap::new();
+        raw_features(&self.config, text, |block, h| counts.entry(h ^ block).or_insert((block, 0)).1 += 1);
+        let mut out: Vec<(u32, f32, u64)> = Vec::with_capacity(counts.len());
+        for (h, (block, tf)) in counts {
+            if let Some((index, idf)) = self.vocab.get(&h) {
+                out.push((*index, (1.0 + (tf as f32).ln()) * idf, block));
+            }
+        }
+        for block in [CHAR_BLOCK, WORD_BLOCK] {
+            let norm = out.iter().filter(|f| f.2 == block).map(|f| f.1 * f.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                out.iter_mut().filter(|f| f.2 == block).for_each(|f| f.1 /= norm);
+            }
+        }
+        out.sort_unstable_by_key(|f| f.0);
+        out.into_iter().map(|(i, v, _)| (i, v)).collect()
+    }
+}
+
+/// Longest text (in chars) that is featurised; the rest of a pasted essay adds nothing to intent.
+const MAX_CHARS: usize = 2000;
+
+/// Calls `emit(block, hash)` for every character n-gram (within space-padded words) and word n-gram.
+fn raw_features(config: &NgramConfig, text: &str, mut emit: impl FnMut(u64, u64)) {
+    let lower: Vec<char> = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).collect();
+    // Character n-grams within whitespace-separated chunks, padded with a space on both sides.
+    let mut padded: Vec<char> = Vec::with_capacity(32);
+    for chunk in lower.split(|c| c.is_whitespace()).filter(|c| !c.is_empty()) {
+        padded.clear();
+        padded.push(' ');
+        padded.extend_from_slice(chunk);
+        padded.push(' ');
+        for start in 0..padded.len() {
+            let mut h = NgramHasher::new();
+            for (k, c) in padded[start..].iter().take(config.char_max).enumerate() {
+                h.push(*c);
+                if k + 1 >= config.char_min {
+                    emit(CHAR_BLOCK, h.finish());
+                }
+            }
+        }
+    }
+    // Word n-grams over runs of alphanumeric characters.
+    let mut words: Vec<u64> = Vec::new();
+    for w in lower.split(|c| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let mut h = NgramHasher::new();
+        w.iter().for_each(|c| h.push(*c));
+        words.push(h.finish());
+    }
+    for n in 1..=config.word_max {
+        for win in words.windows(n) {
+            let mut h = NgramHasher::new();
+            win.iter().for_each(|w| h.push_u64(*w));
+            emit(WORD_BLOCK, h.finish().rotate_left(17));
+        }
+    }
+}

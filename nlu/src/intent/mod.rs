@@ -1,0 +1,9 @@
+//! Intent classification: features, a candle-trained linear model, calibration.
+
+pub mod features;
+pub mod model;
+pub mod train;
+
+pub use features::{Featurizer, NgramConfig, NgramFeaturizer, SparseVec};
+pub use model::{IntentModel, IntentPrediction, Labelled, OUT_OF_SCOPE};
+pub use train::TrainConfig;

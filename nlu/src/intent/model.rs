@@ -1,0 +1,162 @@
+//! The intent model: featuriser + linear head + calibration (temperature and out-of-scope threshold).
+
+use super::features::{Featurizer, NgramConfig, NgramFeaturizer, SparseVec};
+use super::train::{HeadWeights, TrainConfig, train_head};
+use crate::NluError;
+
+/// The label that means "none of the intents".
+pub const OUT_OF_SCOPE: &str = "oos";
+
+/// How much in-scope accuracy (on development data) the out-of-scope threshold may cost.
+pub const MAX_IN_SCOPE_LOSS: f64 = 0.01;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntentPrediction {
+    /// The winning intent, or [`OUT_OF_SCOPE`].
+    pub name: String,
+    /// Calibrated probability of the top-ranked intent.
+    pub confidence: f32,
+    /// Every intent with its calibrated probability, best first.
+    pub ranking: Vec<(String, f32)>,
+}
+
+pub struct IntentModel {
+    pub featurizer: NgramFeaturizer,
+    pub labels: Vec<String>,
+    /// One or more heads trained with different seeds; their scores are averaged.
+    pub heads: Vec<HeadWeights>,
+    /// Softmax temperature fitted on development data (1 = none).
+    pub temperature: f32,
+    /// Below this top probability the outcome is out of scope.
+    pub oos_threshold: f32,
+}
+
+/// A labelled training or evaluation text.
+#[derive(Clone, Debug)]
+pub struct Labelled {
+    pub text: String,
+    pub label: String,
+}
+
+impl IntentModel {
+    /// Fits the featuriser and trains the head. Labels are sorted for a stable order; an `oos`
+    /// label in the data becomes a class of its own.
+    pub fn train(
+        data: &[Labelled],
+        ngrams: NgramConfig,
+        config: &TrainConfig,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, NluError> {
+        let mut labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
+        labels.sort();
+        labels.dedup();
+        let featurizer = NgramFeaturizer::fit(ngrams, data.iter().map(|d| d.text.as_str()));
+        let x: Vec<SparseVec> = data.iter().map(|d| featurizer.features(&d.text)).collect();
+        let y: Vec<u32> = data.iter().map(|d| labels.binary_search(&d.label).unwrap() as u32).collect();
+        let members = config.members.max(1);
+        let dim = featurizer.dim();
+        let classes = labels.len();
+        // Members train side by side, two at a time (the machine this is sized for has two cores).
+        let mut heads = Vec::with_capacity(members);
+        let mut done = 0;
+        for chunk in (0..members).collect::<Vec<_>>().chunks(2) {
+            let results: Vec<Result<HeadWeights, NluError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = chunk
+                    .iter()
+                    .map(|k| {
+                        let cfg = TrainConfig { seed: config.seed.wrapping_add(*k as u64 * 7919), ..config.clone() };
+                        let (x, y) = (&x, &y);
+                        scope.spawn(move || train_head(x, y, dim, classes, &cfg, &mut |_, _| {}))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("training thread")).collect()
+            });
+            for r in results {
+                heads.push(r?);
+                done += 1;
+                progress(done, members);
+            }
+        }
+        Ok(Self { featurizer, labels, heads, temperature: 1.0, oos_threshold: 0.0 })
+    }
+
+    /// Raw (uncalibrated) class scores.
+    pub fn scores(&self, text: &str) -> Vec<f32> {
+        let x = self.featurizer.features(text);
+        let mut total = vec![0f32; self.labels.len()];
+        for head in &self.heads {
+            total.iter_mut().zip(head.scores(&x)).for_each(|(t, s)| *t += s);
+        }
+        let n = self.heads.len().max(1) as f32;
+        total.iter_mut().for_each(|t| *t /= n);
+        total
+    }
+
+    pub fn predict(&self, text: &str) -> IntentPrediction {
+        let probs = softmax(&self.scores(text), self.temperature);
+        let mut ranking: Vec<(String, f32)> = self.labels.iter().cloned().zip(probs).collect();
+        ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let (top, confidence) = ranking[0].clone();
+        let name = if confidence < self.oos_threshold { OUT_OF_SCOPE.to_string() } else { top };
+        IntentPrediction { name, confidence, ranking }
+    }
+
+    /// Fits the temperature (least negative log-likelihood) and, when `dev` has out-of-scope
+    /// lines, the out-of-scope threshold (see [`MAX_IN_SCOPE_LOSS`]).
+    pub fn calibrate(&mut self, dev: &[Labelled]) {
+        let scored: Vec<(Vec<f32>, Option<usize>)> = dev
+            .iter()
+            .map(|d| (self.scores(&d.text), self.labels.iter().position(|l| *l == d.label)))
+            .collect();
+        let known: Vec<&(Vec<f32>, Option<usize>)> = scored.iter().filter(|s| s.1.is_some()).collect();
+        if !known.is_empty() {
+            let nll = |t: f32| -> f64 {
+                known.iter().map(|(s, y)| -(softmax(s, t)[y.unwrap()].max(1e-12) as f64).ln()).sum()
+            };
+            let grid: Vec<f32> = (1..=60).map(|i| i as f32 * 0.05).collect();
+            self.temperature = grid.into_iter().min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0);
+        }
+        let oos: Vec<&(Vec<f32>, Option<usize>)> =
+            scored.iter().zip(dev).filter(|(_, d)| d.label == OUT_OF_SCOPE).map(|(s, _)| s).collect();
+        if oos.is_empty() || known.is_empty() {
+            return;
+        }
+        let oos_class = self.labels.iter().position(|l| l == OUT_OF_SCOPE);
+        let top = |s: &Vec<f32>| -> (usize, f32) {
+            let p = softmax(s, self.temperature);
+            p.iter().enumerate().map(|(i, v)| (i, *v)).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap()
+        };
+        let in_scope: Vec<(usize, f32, usize)> = known
+            .iter()
+            .filter(|(_, y)| Some(y.unwrap()) != oos_class)
+            .map(|(s, y)| {
+                let (c, p) = top(s);
+                (c, p, y.unwrap())
+            })
+            .collect();
+        let out: Vec<(usize, f32)> = oos.iter().map(|(s, _)| top(s)).collect();
+        let accuracy = |t: f32| {
+            in_scope.iter().filter(|(c, p, y)| c == y && *p >= t).count() as f64 / in_scope.len().max(1) as f64
+        };
+        let recall = |t: f32| out.iter().filter(|(c, p)| Some(*c) == oos_class || *p < t).count() as f64 / out.len() as f64;
+        // Catch as much out-of-scope text as possible while giving up at most MAX_IN_SCOPE_LOSS of
+        // the in-scope accuracy: a customer with a real request should rarely hear "I don't know".
+        let floor = accuracy(0.0) - MAX_IN_SCOPE_LOSS;
+        let mut best = (recall(0.0), 0.0f32);
+        for step in 1..100 {
+            let t = step as f32 / 100.0;
+            if accuracy(t) >= floor && recall(t) > best.0 {
+                best = (recall(t), t);
+            }
+        }
+        self.oos_threshold = best.1;
+    }
+}
+
+pub fn softmax(scores: &[f32], temperature: f32) -> Vec<f32> {
+    let t = temperature.max(1e-3);
+    let max = scores.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = scores.iter().map(|s| ((s - max) / t).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.into_iter().map(|e| e / sum).collect()
+}
