@@ -7,6 +7,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 use komek_nlu::eval::{Example, IntentEvalReport, LangEvalReport, evaluate_detector, evaluate_intents, read_jsonl};
 use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
+
+use crate::models::{ModelPaths, TrainOutcome, load_intent_model, train_if_needed};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -18,6 +20,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Trains the NLU artifacts from the content in the models folder (skipped when unchanged).
+    Train {
+        /// Train even if the artifacts match the content.
+        #[arg(long)]
+        force: bool,
+        /// The models folder (content and artifacts).
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
+    },
     /// Language understanding tools.
     Nlu {
         #[command(subcommand)]
@@ -66,6 +77,9 @@ enum NluCommand {
         dropout: f32,
         #[arg(long, default_value_t = 1)]
         members: usize,
+        /// The models folder (for the shipped model, when --train is not given).
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
     },
     /// Evaluates language identification on a JSONL file ({"text", "lang", "kind"?}).
     EvalLang {
@@ -93,6 +107,20 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Nlu { command }) => run_nlu(command),
+        Some(Command::Train { force, models }) => {
+            let paths = ModelPaths::new(models);
+            match train_if_needed(&paths, force, true)? {
+                TrainOutcome::UpToDate { hash } => {
+                    println!("intent model is up to date with the content ({}); nothing to train", &hash[..12]);
+                }
+                TrainOutcome::Trained { seconds, bytes } => println!(
+                    "trained the intent model in {seconds:.1}s; {} ({:.1} MB)",
+                    paths.intent().display(),
+                    bytes as f64 / 1e6
+                ),
+            }
+            Ok(())
+        }
     }
 }
 
@@ -117,10 +145,13 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&json!({ "text": text, "lang": lang }))?);
             Ok(())
         }
-        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members } => {
+        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members, models } => {
             let test = read_jsonl(&test)?;
             let Some(train) = train else {
-                anyhow::bail!("evaluating the shipped model arrives with `komek train`; pass --train for now");
+                let model = load_intent_model(&ModelPaths::new(models))?;
+                let report = evaluate_intents(&test, |t| model.predict(t).name);
+                write_errors(errors.as_deref(), &report.errors)?;
+                return print_intent_report(&report, json);
             };
             let train: Vec<Labelled> = labelled(read_jsonl(&train)?);
             let started = std::time::Instant::now();

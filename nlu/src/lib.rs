@@ -1,5 +1,6 @@
 //! Komek's language understanding. Pure: values in, decisions out; no network or database I/O.
 
+pub mod content;
 mod error;
 pub mod eval;
 pub mod intent;

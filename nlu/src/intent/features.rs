@@ -83,6 +83,22 @@ impl NgramFeaturizer {
     pub fn vocab_len(&self) -> usize {
         self.vocab.len()
     }
+
+    /// The vocabulary as (feature hashes, idf), both indexed by feature index.
+    pub fn to_arrays(&self) -> (Vec<u64>, Vec<f32>) {
+        let mut hashes = vec![0u64; self.vocab.len()];
+        let mut idf = vec![0f32; self.vocab.len()];
+        for (h, (i, w)) in &self.vocab {
+            hashes[*i as usize] = *h;
+            idf[*i as usize] = *w;
+        }
+        (hashes, idf)
+    }
+
+    pub fn from_arrays(config: NgramConfig, hashes: &[u64], idf: &[f32]) -> Self {
+        let vocab = hashes.iter().zip(idf).enumerate().map(|(i, (h, w))| (*h, (i as u32, *w))).collect();
+        Self { config, vocab }
+    }
 }
 
 impl Featurizer for NgramFeaturizer {
@@ -103,13 +119,14 @@ impl Featurizer for NgramFeaturizer {
                 out.push((*index, (1.0 + (tf as f32).ln()) * idf, block));
             }
         }
+        // Sorted before summing: float sums must not depend on hash-map order (determinism).
+        out.sort_unstable_by_key(|f| f.0);
         for block in [CHAR_BLOCK, WORD_BLOCK] {
             let norm = out.iter().filter(|f| f.2 == block).map(|f| f.1 * f.1).sum::<f32>().sqrt();
             if norm > 0.0 {
                 out.iter_mut().filter(|f| f.2 == block).for_each(|f| f.1 /= norm);
             }
         }
-        out.sort_unstable_by_key(|f| f.0);
         out.into_iter().map(|(i, v, _)| (i, v)).collect()
     }
 }

@@ -1,7 +1,9 @@
 //! Intent classification: features, a candle-trained linear model, calibration.
 
+pub mod artifacts;
 pub mod features;
 pub mod model;
+pub mod shipped;
 pub mod train;
 
 pub use features::{Featurizer, NgramConfig, NgramFeaturizer, SparseVec};

@@ -80,6 +80,15 @@ impl IntentModel {
         Ok(Self { featurizer, labels, heads, temperature: 1.0, oos_threshold: 0.0 })
     }
 
+    /// Rounds the weights to f16 precision, the precision of the saved artifacts.
+    pub fn round_to_f16(&mut self) {
+        let round = |v: &mut Vec<f32>| v.iter_mut().for_each(|x| *x = half::f16::from_f32(*x).to_f32());
+        for head in &mut self.heads {
+            round(&mut head.w1);
+            round(&mut head.w2);
+        }
+    }
+
     /// Raw (uncalibrated) class scores.
     pub fn scores(&self, text: &str) -> Vec<f32> {
         let x = self.featurizer.features(text);
