@@ -6,9 +6,10 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand};
 use komek_nlu::eval::{Example, IntentEvalReport, LangEvalReport, evaluate_detector, evaluate_intents, read_jsonl};
 use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
+use komek_nlu::Nlu;
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
 
-use crate::models::{ModelPaths, TrainOutcome, load_intent_model, train_if_needed};
+use crate::models::{ModelPaths, TrainOutcome, train_if_needed};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -44,9 +45,12 @@ enum NluCommand {
         /// A language hint from the channel (e.g. Telegram language_code or a browser locale).
         #[arg(long)]
         lang_hint: Option<String>,
-        /// Supported languages, comma-separated.
+        /// Supported languages, comma-separated; the first is the default.
         #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
         languages: String,
+        /// The models folder (content and artifacts).
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
     },
     /// Evaluates intent classification on a JSONL file ({"text", "lang"?, "intent"}).
     EvalIntent {
@@ -126,30 +130,26 @@ pub fn run() -> anyhow::Result<()> {
 
 fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
     match command {
-        NluCommand::Parse { text, lang_hint, languages } => {
-            let detector = LanguageDetector::new(&parse_language_list(&languages)?);
+        NluCommand::Parse { text, lang_hint, languages, models } => {
+            let languages = parse_language_list(&languages)?;
             let hint = match lang_hint.as_deref() {
                 Some(h) => Some(Lang::from_code(h).with_context(|| format!("unsupported --lang-hint {h:?}"))?),
                 None => None,
             };
-            let detection = detector.detect(&text);
-            let lang = match (&detection, hint) {
-                (Some(d), _) => json!({
-                    "code": d.lang.code(),
-                    "confidence": round4(d.confidence as f64),
-                    "runner_up": d.runner_up.map(|(l, c)| json!({"code": l.code(), "confidence": round4(c as f64)})),
-                }),
-                (None, Some(h)) => json!({"code": h.code(), "confidence": 0.0, "from_hint": true}),
-                (None, None) => serde_json::Value::Null,
-            };
-            println!("{}", serde_json::to_string_pretty(&json!({ "text": text, "lang": lang }))?);
+            let paths = ModelPaths::new(models);
+            train_if_needed(&paths, false, true)?;
+            let nlu = Nlu::load(&paths.root, &languages)?;
+            println!("{}", serde_json::to_string_pretty(&nlu.parse(&text, hint))?);
             Ok(())
         }
         NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members, models } => {
             let test = read_jsonl(&test)?;
             let Some(train) = train else {
-                let model = load_intent_model(&ModelPaths::new(models))?;
-                let report = evaluate_intents(&test, |t| model.predict(t).name);
+                // The shipped model, judged as the bot uses it (intent model plus request cues).
+                let paths = ModelPaths::new(models);
+                train_if_needed(&paths, false, true)?;
+                let nlu = Nlu::load(&paths.root, &Lang::ALL)?;
+                let report = evaluate_intents(&test, |t| nlu.parse(t, None).intent.name);
                 write_errors(errors.as_deref(), &report.errors)?;
                 return print_intent_report(&report, json);
             };
@@ -227,10 +227,6 @@ fn print_intent_report(r: &IntentEvalReport, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string(r)?);
     }
     Ok(())
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 fn print_lang_report(r: &LangEvalReport, json: bool) -> anyhow::Result<()> {

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use komek_nlu::content::Content;
 use komek_nlu::intent::artifacts;
@@ -62,11 +61,4 @@ fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0)
-}
-
-/// Loads the shipped intent model, training it first when it is missing or stale.
-pub fn load_intent_model(paths: &ModelPaths) -> anyhow::Result<komek_nlu::intent::IntentModel> {
-    train_if_needed(paths, false, false)?;
-    let (model, _) = artifacts::load(&paths.intent()).with_context(|| format!("loading {}", paths.intent().display()))?;
-    Ok(model)
 }

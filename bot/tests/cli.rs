@@ -3,7 +3,8 @@
 use std::process::{Command, Output};
 
 fn komek(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_komek")).args(args).output().expect("run komek")
+    let models = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
+    Command::new(env!("CARGO_BIN_EXE_komek")).args(args).env("KOMEK_MODELS", models).output().expect("run komek")
 }
 
 fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {

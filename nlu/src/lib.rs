@@ -1,11 +1,16 @@
 //! Komek's language understanding. Pure: values in, decisions out; no network or database I/O.
 
 pub mod content;
+pub mod cues;
+pub mod entities;
+pub mod emotion;
 mod error;
 pub mod eval;
 pub mod intent;
 pub mod lang;
+pub mod parse;
 mod rng;
 
 pub use error::NluError;
 pub use lang::{Detection, Lang, LanguageDetector};
+pub use parse::{Nlu, Parse};

@@ -1,0 +1,179 @@
+//! Lexical cues per language from `models/content/cues/<lang>.toml`: anger, distress, repeated
+//! effort, praise and explicit requests for a person. Matching follows the files' header: lower
+//! case; an entry with a space, or in a script without spaces between words (CJK, Arabic), matches
+//! anywhere; a single word matches any word that starts with it.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::NluError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cue {
+    Anger,
+    Upset,
+    Repeat,
+    Positive,
+    Human,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CueFile {
+    lang: String,
+    #[serde(default)]
+    anger: Vec<String>,
+    #[serde(default)]
+    upset: Vec<String>,
+    #[serde(default)]
+    repeat: Vec<String>,
+    #[serde(default)]
+    positive: Vec<String>,
+    #[serde(default)]
+    human: Vec<String>,
+}
+
+/// Counts of cue hits in one text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CueHits {
+    pub anger: u32,
+    pub upset: u32,
+    pub repeat: u32,
+    pub positive: u32,
+    pub human: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Cues {
+    /// (entry, kind, matches anywhere)
+    entries: Vec<(String, Cue, bool)>,
+}
+
+impl Cues {
+    /// Loads every `*.toml` in `dir` (all languages: customers mix them).
+    pub fn load(dir: &Path) -> Result<Self, NluError> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|source| NluError::Io { path: dir.display().to_string(), source })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut cues = Cues::default();
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|source| NluError::Io { path: path.display().to_string(), source })?;
+            cues.add_file(&text).map_err(|message| NluError::Content { file: path.display().to_string(), message })?;
+        }
+        Ok(cues)
+    }
+
+    fn add_file(&mut self, text: &str) -> Result<(), String> {
+        let file: CueFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        if crate::lang::Lang::from_code(&file.lang).is_none() {
+            return Err(format!("unsupported language {:?}", file.lang));
+        }
+        for (list, kind) in [
+            (file.anger, Cue::Anger),
+            (file.upset, Cue::Upset),
+            (file.repeat, Cue::Repeat),
+            (file.positive, Cue::Positive),
+            (file.human, Cue::Human),
+        ] {
+            for entry in list {
+                let e = normalise(&entry);
+                if e.is_empty() {
+                    return Err(format!("empty {kind:?} cue"));
+                }
+                let anywhere = e.contains(' ') || e.chars().any(|c| (c as u32) >= 0x600 && !is_cyrillic_or_latin(c));
+                self.entries.push((e, kind, anywhere));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn hits(&self, text: &str) -> CueHits {
+        let norm = normalise(text);
+        let starts: Vec<usize> = word_starts(&norm);
+        let mut hits = CueHits::default();
+        for (entry, kind, anywhere) in &self.entries {
+            let found = if *anywhere {
+                norm.contains(entry.as_str())
+            } else {
+                starts.iter().any(|&s| norm[s..].starts_with(entry.as_str()))
+            };
+            if found {
+                match kind {
+                    Cue::Anger => hits.anger += 1,
+                    Cue::Upset => hits.upset += 1,
+                    Cue::Repeat => hits.repeat += 1,
+                    Cue::Positive => hits.positive += 1,
+                    Cue::Human => hits.human += 1,
+                }
+            }
+        }
+        hits
+    }
+}
+
+fn is_cyrillic_or_latin(c: char) -> bool {
+    matches!(c as u32, 0x400..=0x52f | 0x1e00..=0x1eff)
+}
+
+/// Lower case with apostrophe variants unified, invisible formatting characters dropped and
+/// whitespace collapsed, so "ТРЕТИЙ  раз" and "третий раз" match alike.
+fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.chars().take(4000).flat_map(char::to_lowercase) {
+        let c = match c {
+            'ʻ' | '‘' | '’' | '`' | 'ʼ' => '\'',
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{307}' => continue,
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Byte offsets where words start (a word: letters, digits, ' and -).
+fn word_starts(s: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut prev_word = false;
+    for (i, c) in s.char_indices() {
+        let is_word = c.is_alphanumeric() || c == '\'' || c == '-';
+        if is_word && !prev_word {
+            out.push(i);
+        }
+        prev_word = is_word;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cues() -> Cues {
+        Cues::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/content/cues")).unwrap()
+    }
+
+    #[test]
+    fn finds_requests_for_a_person_and_anger() {
+        let c = cues();
+        assert!(c.hits("позовите оператора пожалуйста").human > 0);
+        assert!(c.hits("I want to talk to a real person").human > 0);
+        assert!(c.hits("тірі адаммен сөйлескім келеді").human > 0);
+        assert!(c.hits("вы обманщики, верните деньги").anger > 0);
+        assert_eq!(c.hits("где мой заказ 100017").anger, 0);
+        assert_eq!(c.hits("").human, 0);
+    }
+}
