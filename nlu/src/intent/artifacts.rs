@@ -41,7 +41,11 @@ pub fn read_config(dir: &Path) -> Result<ArtifactConfig, NluError> {
 
 pub fn save(model: &IntentModel, dir: &Path, content_hash: &str) -> Result<(), NluError> {
     std::fs::create_dir_all(dir).map_err(|source| NluError::Io { path: dir.display().to_string(), source })?;
-    let (hashes, idf) = model.featurizer.to_arrays();
+    let ngram = model
+        .featurizer
+        .as_ngram()
+        .ok_or_else(|| NluError::Model(format!("saving a {} featuriser is not supported", model.featurizer.kind())))?;
+    let (hashes, idf) = ngram.to_arrays();
     let mut buffers: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = vec![
         ("vocab.hash".into(), Dtype::U64, vec![hashes.len()], hashes.iter().flat_map(|h| h.to_le_bytes()).collect()),
         ("vocab.idf".into(), Dtype::F32, vec![idf.len()], f32_bytes(&idf)),
@@ -66,7 +70,7 @@ pub fn save(model: &IntentModel, dir: &Path, content_hash: &str) -> Result<(), N
     let config = ArtifactConfig {
         format: FORMAT,
         featurizer: "ngram-tfidf".into(),
-        ngram: model.featurizer.config.clone(),
+        ngram: ngram.config.clone(),
         labels: model.labels.clone(),
         hidden: model.heads.first().map_or(0, |h| h.hidden),
         members: model.heads.len(),
@@ -119,7 +123,7 @@ pub fn load(dir: &Path) -> Result<(IntentModel, ArtifactConfig), NluError> {
         heads.push(head);
     }
     let model = IntentModel {
-        featurizer,
+        featurizer: Box::new(featurizer),
         labels: config.labels.clone(),
         heads,
         temperature: config.temperature,

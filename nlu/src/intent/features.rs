@@ -18,6 +18,10 @@ pub trait Featurizer: Send + Sync {
     fn features(&self, text: &str) -> SparseVec;
     /// A short name for reports and artifacts.
     fn kind(&self) -> &'static str;
+    /// The n-gram featuriser itself, when this is one (its vocabulary is saved with the model).
+    fn as_ngram(&self) -> Option<&NgramFeaturizer> {
+        None
+    }
 }
 
 /// Settings of the n-gram featuriser.
@@ -108,6 +112,10 @@ impl Featurizer for NgramFeaturizer {
 
     fn kind(&self) -> &'static str {
         "ngram-tfidf"
+    }
+
+    fn as_ngram(&self) -> Option<&NgramFeaturizer> {
+        Some(self)
     }
 
     fn features(&self, text: &str) -> SparseVec {

@@ -21,7 +21,8 @@ pub struct IntentPrediction {
 }
 
 pub struct IntentModel {
-    pub featurizer: NgramFeaturizer,
+    /// The n-gram featuriser, or any other (e.g. a pretrained encoder) behind the same interface.
+    pub featurizer: Box<dyn Featurizer>,
     pub labels: Vec<String>,
     /// One or more heads trained with different seeds; their scores are averaged.
     pub heads: Vec<HeadWeights>,
@@ -47,10 +48,20 @@ impl IntentModel {
         config: &TrainConfig,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Self, NluError> {
+        let featurizer = NgramFeaturizer::fit(ngrams, data.iter().map(|d| d.text.as_str()));
+        Self::train_with(Box::new(featurizer), data, config, progress)
+    }
+
+    /// Trains the head over a given featuriser (fitted already, if it needs fitting).
+    pub fn train_with(
+        featurizer: Box<dyn Featurizer>,
+        data: &[Labelled],
+        config: &TrainConfig,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, NluError> {
         let mut labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         labels.sort();
         labels.dedup();
-        let featurizer = NgramFeaturizer::fit(ngrams, data.iter().map(|d| d.text.as_str()));
         let x: Vec<SparseVec> = data.iter().map(|d| featurizer.features(&d.text)).collect();
         let y: Vec<u32> = data.iter().map(|d| labels.binary_search(&d.label).unwrap() as u32).collect();
         let members = config.members.max(1);
