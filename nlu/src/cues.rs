@@ -46,8 +46,12 @@ pub struct CueHits {
 
 #[derive(Clone, Debug, Default)]
 pub struct Cues {
-    /// (entry, kind, matches anywhere)
-    entries: Vec<(String, Cue, bool)>,
+    /// Single-word stems by their text: a word matches each of its prefixes found here.
+    stems: crate::fast_hash::FastMap<String, Vec<Cue>>,
+    longest_stem: usize,
+    /// Phrases and entries of scripts without spaces, matched as substrings, indexed by their
+    /// first character so a text is scanned once.
+    phrases: crate::fast_hash::FastMap<char, Vec<(String, Cue)>>,
 }
 
 impl Cues {
@@ -85,7 +89,16 @@ impl Cues {
                     return Err(format!("empty {kind:?} cue"));
                 }
                 let anywhere = e.contains(' ') || e.chars().any(|c| (c as u32) >= 0x600 && !is_cyrillic_or_latin(c));
-                self.entries.push((e, kind, anywhere));
+                if anywhere {
+                    let first = e.chars().next().unwrap_or(' ');
+                    self.phrases.entry(first).or_default().push((e, kind));
+                } else {
+                    self.longest_stem = self.longest_stem.max(e.chars().count());
+                    let kinds = self.stems.entry(e).or_default();
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
             }
         }
         Ok(())
@@ -93,21 +106,41 @@ impl Cues {
 
     pub fn hits(&self, text: &str) -> CueHits {
         let norm = normalise(text);
-        let starts: Vec<usize> = word_starts(&norm);
         let mut hits = CueHits::default();
-        for (entry, kind, anywhere) in &self.entries {
-            let found = if *anywhere {
-                norm.contains(entry.as_str())
-            } else {
-                starts.iter().any(|&s| norm[s..].starts_with(entry.as_str()))
-            };
-            if found {
-                match kind {
-                    Cue::Anger => hits.anger += 1,
-                    Cue::Upset => hits.upset += 1,
-                    Cue::Repeat => hits.repeat += 1,
-                    Cue::Positive => hits.positive += 1,
-                    Cue::Human => hits.human += 1,
+        let mut count = |kind: Cue| match kind {
+            Cue::Anger => hits.anger += 1,
+            Cue::Upset => hits.upset += 1,
+            Cue::Repeat => hits.repeat += 1,
+            Cue::Positive => hits.positive += 1,
+            Cue::Human => hits.human += 1,
+        };
+        // Each stem counts once per text, like a phrase.
+        let mut seen: Vec<&str> = Vec::new();
+        for start in word_starts(&norm) {
+            let rest = &norm[start..];
+            for (chars, (end, c)) in rest.char_indices().skip(1).chain([(rest.len(), ' ')]).enumerate() {
+                let prefix = &rest[..end];
+                if chars + 1 > self.longest_stem {
+                    break;
+                }
+                if let Some((stem, kinds)) = self.stems.get_key_value(prefix) {
+                    if !seen.contains(&stem.as_str()) {
+                        seen.push(stem);
+                        kinds.iter().for_each(|k| count(*k));
+                    }
+                }
+                if !(c.is_alphanumeric() || c == '\'' || c == '-') {
+                    break;
+                }
+            }
+        }
+        let mut found: Vec<&str> = Vec::new();
+        for (i, c) in norm.char_indices() {
+            let Some(candidates) = self.phrases.get(&c) else { continue };
+            for (phrase, kind) in candidates {
+                if norm[i..].starts_with(phrase.as_str()) && !found.contains(&phrase.as_str()) {
+                    found.push(phrase);
+                    count(*kind);
                 }
             }
         }

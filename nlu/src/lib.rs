@@ -5,6 +5,7 @@ pub mod cues;
 pub mod entities;
 pub mod emotion;
 mod error;
+mod fast_hash;
 pub mod eval;
 pub mod intent;
 pub mod lang;

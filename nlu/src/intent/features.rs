@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastMap;
 use crate::lang::ngram_table::NgramHasher;
 
 /// A sparse vector: sorted, distinct indices below [`Featurizer::dim`].
@@ -48,7 +49,7 @@ impl Default for NgramConfig {
 pub struct NgramFeaturizer {
     pub config: NgramConfig,
     /// Feature hash → (index, idf).
-    vocab: HashMap<u64, (u32, f32)>,
+    vocab: FastMap<u64, (u32, f32)>,
 }
 
 /// Which block a feature belongs to; blocks are normalised separately.
@@ -119,12 +120,14 @@ impl Featurizer for NgramFeaturizer {
     }
 
     fn features(&self, text: &str) -> SparseVec {
-        let mut counts: HashMap<u64, (u64, u32)> = HashMap::new();
-        raw_features(&self.config, text, |block, h| counts.entry(h ^ block).or_insert((block, 0)).1 += 1);
-        let mut out: Vec<(u32, f32, u64)> = Vec::with_capacity(counts.len());
-        for (h, (block, tf)) in counts {
+        let mut raw: Vec<(u64, u64)> = Vec::with_capacity(256);
+        raw_features(&self.config, text, |block, h| raw.push((h ^ block, block)));
+        raw.sort_unstable();
+        let mut out: Vec<(u32, f32, u64)> = Vec::with_capacity(raw.len());
+        for run in raw.chunk_by(|a, b| a.0 == b.0) {
+            let (h, block) = run[0];
             if let Some((index, idf)) = self.vocab.get(&h) {
-                out.push((*index, (1.0 + (tf as f32).ln()) * idf, block));
+                out.push((*index, (1.0 + (run.len() as f32).ln()) * idf, block));
             }
         }
         // Sorted before summing: float sums must not depend on hash-map order (determinism).

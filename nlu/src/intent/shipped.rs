@@ -11,6 +11,12 @@ pub fn shipped_train_config() -> TrainConfig {
     TrainConfig { epochs: 15, batch_size: 16, learning_rate: 0.005, hidden: 64, members: 2, ..TrainConfig::default() }
 }
 
+/// Settings used for the public benchmarks (`komek nlu eval-intent --train`): thousands of
+/// examples per dataset, so fewer epochs than the shipped model.
+pub fn public_benchmark_config() -> TrainConfig {
+    TrainConfig { epochs: 10, batch_size: 32, learning_rate: 0.005, hidden: 128, members: 2, ..TrainConfig::default() }
+}
+
 /// What the artifacts must have been trained from to be current: the content and the training
 /// settings (a change to either retrains).
 pub fn artifact_key(content: &Content) -> String {
