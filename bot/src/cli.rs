@@ -4,7 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand};
-use komek_nlu::eval::{Example, IntentEvalReport, LangEvalReport, evaluate_detector, evaluate_intents, read_jsonl};
+use komek_nlu::emotion::{judge, model_probabilities};
+use komek_nlu::eval::{
+    Example, IntentEvalReport, LangEvalReport, emotion_gold, evaluate_detector, evaluate_emotions, evaluate_intents, read_jsonl,
+    xed_is_test,
+};
+use komek_nlu::intent::shipped::public_benchmark_config;
 use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::Nlu;
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
@@ -67,21 +72,43 @@ enum NluCommand {
         /// Write the misclassified lines to this JSONL file.
         #[arg(long)]
         errors: Option<PathBuf>,
-        #[arg(long, default_value_t = 12)]
-        epochs: usize,
-        #[arg(long, default_value_t = 0.02)]
-        lr: f64,
-        #[arg(long, default_value_t = 32)]
-        batch: usize,
-        #[arg(long, default_value_t = 1e-6)]
-        l2: f64,
-        #[arg(long, default_value_t = 0)]
-        hidden: usize,
-        #[arg(long, default_value_t = 0.0)]
-        dropout: f32,
-        #[arg(long, default_value_t = 1)]
-        members: usize,
+        /// Training settings (defaults depend on the size of the training file).
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        lr: Option<f64>,
+        #[arg(long)]
+        batch: Option<usize>,
+        #[arg(long)]
+        l2: Option<f64>,
+        /// Hidden layer width (0: linear).
+        #[arg(long)]
+        hidden: Option<usize>,
+        #[arg(long)]
+        dropout: Option<f32>,
+        /// Heads trained with different seeds and averaged.
+        #[arg(long)]
+        members: Option<usize>,
         /// The models folder (for the shipped model, when --train is not given).
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
+    },
+    /// Trains the emotion model (models/emotion) from public emotion data: GoEmotions train and
+    /// the 80% training part of XED.
+    TrainEmotion {
+        /// Folder holding goemotions/ and xed/ (e.g. ../shared/data).
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
+    },
+    /// Evaluates emotion (negative-emotion F1) on an emotion data file; XED lines are limited to
+    /// their test part. Prints the product (cues + model) beside cues alone and the model alone.
+    EvalEmotion {
+        #[arg(long)]
+        test: PathBuf,
+        #[arg(long)]
+        json: bool,
         #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
         models: PathBuf,
     },
@@ -155,15 +182,16 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             };
             let train: Vec<Labelled> = labelled(read_jsonl(&train)?);
             let started = std::time::Instant::now();
+            let base = public_benchmark_config(train.len());
             let config = TrainConfig {
-                epochs,
-                learning_rate: lr,
-                batch_size: batch,
-                l2,
-                hidden,
-                dropout,
-                members,
-                ..TrainConfig::default()
+                epochs: epochs.unwrap_or(base.epochs),
+                learning_rate: lr.unwrap_or(base.learning_rate),
+                batch_size: batch.unwrap_or(base.batch_size),
+                l2: l2.unwrap_or(base.l2),
+                hidden: hidden.unwrap_or(base.hidden),
+                dropout: dropout.unwrap_or(base.dropout),
+                members: members.unwrap_or(base.members),
+                ..base
             };
             let mut model = IntentModel::train(&train, NgramConfig::default(), &config, &mut |e, n| {
                 eprint!("\rtraining: {e}/{n}");
@@ -178,6 +206,55 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             eprintln!("temperature {:.2}, out-of-scope threshold {:.2}", model.temperature, model.oos_threshold);
             write_errors(errors.as_deref(), &report.errors)?;
             print_intent_report(&report, json)
+        }
+        NluCommand::TrainEmotion { data, models } => {
+            let mut train: Vec<Labelled> = Vec::new();
+            let go = read_jsonl(&data.join("goemotions/train.jsonl"))?;
+            let xed = read_jsonl(&data.join("xed/all.jsonl"))?;
+            for ex in go.iter().chain(xed.iter().filter(|e| !xed_is_test(&e.text))) {
+                if let Some(label) = emotion_gold(ex) {
+                    let label = serde_json::to_value(label)?.as_str().unwrap_or_default().to_string();
+                    train.push(Labelled { text: ex.text.clone(), label });
+                }
+            }
+            let started = std::time::Instant::now();
+            let config = TrainConfig { epochs: 4, batch_size: 64, learning_rate: 0.01, hidden: 0, members: 1, ..TrainConfig::default() };
+            let ngrams = NgramConfig { min_df: 3, ..NgramConfig::default() };
+            let mut model = IntentModel::train(&train, ngrams, &config, &mut |e, n| eprint!("\rtraining: {e}/{n}"))?;
+            eprintln!();
+            model.round_to_f16();
+            let dir = ModelPaths::new(models).root.join("emotion");
+            komek_nlu::intent::artifacts::save(&model, &dir, "goemotions-train+xed-80")?;
+            println!("trained the emotion model on {} examples in {:.1}s; {}", train.len(), started.elapsed().as_secs_f64(), dir.display());
+            Ok(())
+        }
+        NluCommand::EvalEmotion { test, json, models } => {
+            let examples: Vec<Example> =
+                read_jsonl(&test)?.into_iter().filter(|e| e.source.is_none() || xed_is_test(&e.text)).collect();
+            let paths = ModelPaths::new(models);
+            train_if_needed(&paths, false, true)?;
+            let nlu = Nlu::load(&paths.root, &Lang::ALL)?;
+            let product = evaluate_emotions(&examples, |t| nlu.parse(t, None).emotion.label);
+            let cues_only = evaluate_emotions(&examples, |t| judge(t, &nlu.cues.hits(t), None).label);
+            let model_only = nlu.emotion.as_ref().map(|m| {
+                evaluate_emotions(&examples, |t| judge(t, &Default::default(), Some(model_probabilities(m, t))).label)
+            });
+            for (name, r) in [("cues + model", Some(&product)), ("cues only", Some(&cues_only)), ("model only", model_only.as_ref())] {
+                if let Some(r) = r {
+                    println!(
+                        "{name:>13}: n={} accuracy={:.2}% negative F1={:.2}% (P {:.2}%, R {:.2}%)",
+                        r.n,
+                        r.accuracy * 100.0,
+                        r.negative_f1 * 100.0,
+                        r.negative_precision * 100.0,
+                        r.negative_recall * 100.0
+                    );
+                }
+            }
+            if json {
+                println!("{}", json!({"product": product, "cues_only": cues_only, "model_only": model_only}));
+            }
+            Ok(())
         }
         NluCommand::EvalLang { test, json, errors, languages } => {
             let examples = read_jsonl(&test)?;

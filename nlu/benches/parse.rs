@@ -65,7 +65,7 @@ fn main() {
         let train: Vec<Labelled> = read_jsonl(&banking).unwrap().into_iter()
             .filter_map(|e| e.intent.map(|label| Labelled { text: e.text, label })).collect();
         let s = Instant::now();
-        let _ = IntentModel::train(&train, NgramConfig::default(), &komek_nlu::intent::shipped::public_benchmark_config(), &mut |_, _| {}).unwrap();
+        let _ = IntentModel::train(&train, NgramConfig::default(), &komek_nlu::intent::shipped::public_benchmark_config(train.len()), &mut |_, _| {}).unwrap();
         println!("training on banking77 ({} examples, benchmark settings): {:.1} s", train.len(), s.elapsed().as_secs_f64());
     } else {
         println!("({} not found: training time skipped)", banking.display());

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cues::CueHits;
+use crate::intent::IntentModel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -33,12 +34,37 @@ pub const STRONG_EMOTION: f32 = 0.75;
 /// Below this much evidence a message is neutral.
 const MIN_SIGNAL: f32 = 0.35;
 
-/// Weighs the evidence of one message.
-pub fn judge(text: &str, hits: &CueHits) -> Emotion {
+/// Labels of the emotion model, in the order of its (sorted) classes.
+pub const MODEL_LABELS: [&str; 4] = ["angry", "neutral", "positive", "upset"];
+
+/// How much a model probability counts against one cue word: a confident model alone can label a
+/// message, but takes a cue or typography as well to make it strong enough for a handoff.
+const MODEL_WEIGHT: f32 = 1.5;
+const MODEL_FLOOR: f32 = 0.25;
+
+/// The emotion model's probabilities for (angry, neutral, positive, upset).
+pub fn model_probabilities(model: &IntentModel, text: &str) -> [f32; 4] {
+    let p = model.predict(text);
+    let mut out = [0f32; 4];
+    for (name, prob) in p.ranking {
+        if let Some(i) = MODEL_LABELS.iter().position(|l| *l == name) {
+            out[i] = prob;
+        }
+    }
+    out
+}
+
+/// Weighs the evidence of one message: cue hits, typography and (when present) the model.
+pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
     let (shouting, exclaiming) = typography(text);
-    let anger = hits.anger as f32 + 0.5 * hits.repeat as f32 + if shouting { 1.0 } else { 0.0 } + if exclaiming { 0.4 } else { 0.0 };
-    let upset = hits.upset as f32 + 0.3 * hits.repeat as f32;
-    let positive = if anger + upset > 0.0 { 0.0 } else { hits.positive as f32 };
+    let [m_angry, _, m_positive, m_upset] = model.unwrap_or([0.0; 4]).map(|p| MODEL_WEIGHT * (p - MODEL_FLOOR).max(0.0));
+    let anger = hits.anger as f32
+        + 0.5 * hits.repeat as f32
+        + if shouting { 1.0 } else { 0.0 }
+        + if exclaiming { 0.4 } else { 0.0 }
+        + m_angry;
+    let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + m_upset;
+    let positive = if hits.anger + hits.upset > 0 { 0.0 } else { hits.positive as f32 + m_positive };
     let strength = |s: f32| 1.0 - (-s).exp();
     let (label, signal) = [(EmotionLabel::Angry, anger), (EmotionLabel::Upset, upset), (EmotionLabel::Positive, positive)]
         .into_iter()
@@ -78,10 +104,10 @@ mod tests {
 
     #[test]
     fn typography_alone_can_make_anger() {
-        let e = judge("ГДЕ МОЙ ЗАКАЗ!!!", &CueHits::default());
+        let e = judge("ГДЕ МОЙ ЗАКАЗ!!!", &CueHits::default(), None);
         assert_eq!(e.label, EmotionLabel::Angry);
         assert!(e.score >= STRONG_EMOTION, "{e:?}");
-        assert_eq!(judge("где мой заказ", &CueHits::default()).label, EmotionLabel::Neutral);
-        assert_eq!(judge("", &CueHits::default()).label, EmotionLabel::Neutral);
+        assert_eq!(judge("где мой заказ", &CueHits::default(), None).label, EmotionLabel::Neutral);
+        assert_eq!(judge("", &CueHits::default(), None).label, EmotionLabel::Neutral);
     }
 }

@@ -20,6 +20,89 @@ pub struct Example {
     pub intent: Option<String>,
     #[serde(default)]
     pub kind: Option<String>,
+    /// Emotion datasets: a label list (GoEmotions, XED) or "-1"/"0"/"1" (SentiRuEval).
+    #[serde(default)]
+    pub label: Option<Value>,
+    /// Komek's own emotion test data: angry, upset, neutral or positive.
+    #[serde(default)]
+    pub emotion: Option<String>,
+    /// XED's provenance ("annotated", "projection", ...).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The four-way emotion of an example from any of the supported emotion datasets, or `None` when
+/// its labels do not map (e.g. only "surprise").
+pub fn emotion_gold(ex: &Example) -> Option<crate::emotion::EmotionLabel> {
+    use crate::emotion::EmotionLabel::*;
+    if let Some(e) = &ex.emotion {
+        return serde_json::from_value(Value::String(e.clone())).ok();
+    }
+    match ex.label.as_ref()? {
+        Value::String(s) => match s.as_str() {
+            "-1" => Some(Angry),
+            "0" => Some(Neutral),
+            "1" => Some(Positive),
+            _ => None,
+        },
+        Value::Array(items) => {
+            let names: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            let any = |set: &[&str]| names.iter().any(|n| set.contains(n));
+            if any(&["anger", "annoyance", "disgust", "disapproval"]) {
+                Some(Angry)
+            } else if any(&["sadness", "grief", "disappointment", "fear", "nervousness", "remorse", "embarrassment"]) {
+                Some(Upset)
+            } else if any(&["joy", "gratitude", "admiration", "love", "optimism", "approval", "relief", "amusement", "excitement", "caring", "pride", "trust"]) {
+                Some(Positive)
+            } else if any(&["neutral"]) {
+                Some(Neutral)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// XED has no official split: a stable 80/20 split by text hash (`true` = test part).
+pub fn xed_is_test(text: &str) -> bool {
+    crate::lang::ngram_table::hash_str(text) % 5 == 0
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EmotionEvalReport {
+    pub n: usize,
+    pub accuracy: f64,
+    /// F1 of "negative" (angry or upset) against the rest.
+    pub negative_f1: f64,
+    pub negative_precision: f64,
+    pub negative_recall: f64,
+}
+
+/// Scores four-way emotion predictions; negative = angry or upset.
+pub fn evaluate_emotions(examples: &[Example], mut predict: impl FnMut(&str) -> crate::emotion::EmotionLabel) -> EmotionEvalReport {
+    let (mut n, mut ok, mut tp, mut fp, mut fn_) = (0usize, 0usize, 0f64, 0f64, 0f64);
+    for ex in examples {
+        let Some(gold) = emotion_gold(ex) else { continue };
+        let p = predict(&ex.text);
+        n += 1;
+        ok += usize::from(p == gold);
+        match (gold.is_negative(), p.is_negative()) {
+            (true, true) => tp += 1.0,
+            (false, true) => fp += 1.0,
+            (true, false) => fn_ += 1.0,
+            _ => {}
+        }
+    }
+    let precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+    let recall = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+    EmotionEvalReport {
+        n,
+        accuracy: if n == 0 { 0.0 } else { ok as f64 / n as f64 },
+        negative_f1: if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 },
+        negative_precision: precision,
+        negative_recall: recall,
+    }
 }
 
 /// Reads a JSONL file; a broken line is an error naming the file and the line number.

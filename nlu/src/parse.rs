@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::NluError;
 use crate::content::{Content, IntentDef};
 use crate::cues::Cues;
-use crate::emotion::{Emotion, STRONG_EMOTION, judge};
+use crate::emotion::{Emotion, STRONG_EMOTION, judge, model_probabilities};
 use crate::entities::{Entity, EntityExtractor};
 use crate::intent::{IntentModel, OUT_OF_SCOPE, artifacts};
 use crate::lang::{Lang, LanguageDetector};
@@ -64,6 +64,8 @@ pub struct Nlu {
     pub defs: Vec<IntentDef>,
     pub entities: EntityExtractor,
     pub cues: Cues,
+    /// Four-way emotion classifier (`models/emotion`), if trained.
+    pub emotion: Option<IntentModel>,
     /// Used when a message has no letters and no hint is given.
     pub default_lang: Lang,
 }
@@ -86,9 +88,14 @@ impl Nlu {
             Err(_) => EntityExtractor::default(),
         };
         let cues = Cues::load(&models.join("content/cues"))?;
+        let emotion = match artifacts::load(&models.join("emotion")) {
+            Ok((model, _)) => Some(model),
+            Err(NluError::Io { .. }) => None,
+            Err(e) => return Err(e),
+        };
         let detector = LanguageDetector::new(languages);
         detector.warm_up();
-        Ok(Self { detector, intents, defs: content.intents, entities, cues, default_lang: languages.first().copied().unwrap_or(Lang::Ru) })
+        Ok(Self { detector, intents, defs: content.intents, entities, cues, emotion, default_lang: languages.first().copied().unwrap_or(Lang::Ru) })
     }
 
     pub fn parse(&self, text: &str, hint: Option<Lang>) -> Parse {
@@ -112,7 +119,7 @@ impl Nlu {
         ranking.truncate(RANKING_LEN);
         let ranking = ranking.into_iter().map(|(name, confidence)| Scored { name, confidence }).collect();
 
-        let emotion = judge(text, &hits);
+        let emotion = judge(text, &hits, self.emotion.as_ref().map(|m| model_probabilities(m, text)));
         let def = self.defs.iter().find(|d| d.name == intent.name);
         let reason = if def.is_some_and(|d| d.handoff) {
             Some(EscalationReason::CustomerRequest)
