@@ -89,6 +89,9 @@ enum NluCommand {
         /// Heads trained with different seeds and averaged.
         #[arg(long)]
         members: Option<usize>,
+        /// Repeat out-of-scope training lines this many times.
+        #[arg(long, default_value_t = 1)]
+        oos_repeat: usize,
         /// The models folder (for the shipped model, when --train is not given).
         #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
         models: PathBuf,
@@ -169,7 +172,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&nlu.parse(&text, hint))?);
             Ok(())
         }
-        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members, models } => {
+        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members, oos_repeat, models } => {
             let test = read_jsonl(&test)?;
             let Some(train) = train else {
                 // The shipped model, judged as the bot uses it (intent model plus request cues).
@@ -180,7 +183,12 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
                 write_errors(errors.as_deref(), &report.errors)?;
                 return print_intent_report(&report, json);
             };
-            let train: Vec<Labelled> = labelled(read_jsonl(&train)?);
+            let mut train: Vec<Labelled> = labelled(read_jsonl(&train)?);
+            // Out-of-scope examples are few; repeating them weighs them up in training.
+            let oos: Vec<Labelled> = train.iter().filter(|l| l.label == "oos").cloned().collect();
+            for _ in 1..oos_repeat.max(1) {
+                train.extend(oos.iter().cloned());
+            }
             let started = std::time::Instant::now();
             let base = public_benchmark_config(train.len());
             let config = TrainConfig {
@@ -198,7 +206,15 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             })?;
             eprintln!();
             if let Some(dev) = dev {
-                model.calibrate(&labelled(read_jsonl(&dev)?));
+                let dev_examples = read_jsonl(&dev)?;
+                model.calibrate(&labelled(dev_examples.clone()));
+                let d = evaluate_intents(&dev_examples, |t| model.predict(t).name);
+                eprintln!(
+                    "development data after calibration: accuracy {:.2}%, in-scope {:.2}%, out-of-scope recall {:.2}%",
+                    d.accuracy * 100.0,
+                    d.in_scope_accuracy.unwrap_or(d.accuracy) * 100.0,
+                    d.oos_recall.unwrap_or(0.0) * 100.0
+                );
             }
             let train_seconds = started.elapsed().as_secs_f64();
             let mut report = evaluate_intents(&test, |t| model.predict(t).name);

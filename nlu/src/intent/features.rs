@@ -52,6 +52,9 @@ pub struct NgramFeaturizer {
     vocab: FastMap<u64, (u32, f32)>,
 }
 
+/// Bumped whenever the features a text yields change, so saved models are retrained.
+pub const FEATURIZER_VERSION: u32 = 2;
+
 /// Which block a feature belongs to; blocks are normalised separately.
 const CHAR_BLOCK: u64 = 1;
 const WORD_BLOCK: u64 = 2;
@@ -142,12 +145,26 @@ impl Featurizer for NgramFeaturizer {
     }
 }
 
+/// Folds spelling variants that carry no meaning for intent: Arabic alef forms, alef maqsura and
+/// ta marbuta, tatweel and short-vowel marks (writers use them inconsistently), and the typographic
+/// apostrophes of Uzbek oʻ/gʻ.
+fn fold_spelling(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ى' => 'ي',
+        'ة' => 'ه',
+        'ـ' | '\u{64b}'..='\u{65f}' | '\u{670}' => return None,
+        'ʻ' | 'ʼ' | '‘' | '’' | '`' => '\'',
+        c => c,
+    })
+}
+
 /// Longest text (in chars) that is featurised; the rest of a pasted essay adds nothing to intent.
 const MAX_CHARS: usize = 2000;
 
 /// Calls `emit(block, hash)` for every character n-gram (within space-padded words) and word n-gram.
 fn raw_features(config: &NgramConfig, text: &str, mut emit: impl FnMut(u64, u64)) {
-    let lower: Vec<char> = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).collect();
+    let lower: Vec<char> = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).filter_map(fold_spelling).collect();
     // Character n-grams within whitespace-separated chunks, padded with a space on both sides.
     let mut padded: Vec<char> = Vec::with_capacity(32);
     for chunk in lower.split(|c| c.is_whitespace()).filter(|c| !c.is_empty()) {

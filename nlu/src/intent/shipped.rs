@@ -22,7 +22,12 @@ pub fn public_benchmark_config(examples: usize) -> TrainConfig {
 /// settings (a change to either retrains).
 pub fn artifact_key(content: &Content) -> String {
     use sha2::{Digest, Sha256};
-    let settings = format!("{:?} {:?} {CALIBRATION_SHARE}", shipped_train_config(), NgramConfig::default());
+    let settings = format!(
+        "{:?} {:?} {CALIBRATION_SHARE} features v{}",
+        shipped_train_config(),
+        NgramConfig::default(),
+        super::features::FEATURIZER_VERSION
+    );
     let digest = Sha256::digest(format!("{}\n{settings}", content.hash).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
