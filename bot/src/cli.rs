@@ -219,7 +219,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             let train_seconds = started.elapsed().as_secs_f64();
             let mut report = evaluate_intents(&test, |t| model.predict(t).name);
             report.train_seconds = Some(train_seconds);
-            eprintln!("temperature {:.2}, out-of-scope threshold {:.2}", model.temperature, model.oos_threshold);
+            eprintln!("temperature {:.2}, out-of-scope threshold {:.3} on {:?}", model.temperature, model.oos_threshold, model.oos_score);
             write_errors(errors.as_deref(), &report.errors)?;
             print_intent_report(&report, json)
         }

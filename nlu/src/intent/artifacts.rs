@@ -10,7 +10,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use serde::{Deserialize, Serialize};
 
 use super::features::{NgramConfig, NgramFeaturizer};
-use super::model::IntentModel;
+use super::model::{IntentModel, OosScore};
 use super::train::HeadWeights;
 use crate::NluError;
 
@@ -28,6 +28,8 @@ pub struct ArtifactConfig {
     pub members: usize,
     pub temperature: f32,
     pub oos_threshold: f32,
+    #[serde(default)]
+    pub oos_score: OosScore,
     /// Hash of the content the model was trained from (see `Content::hash`).
     pub content_hash: String,
 }
@@ -76,6 +78,7 @@ pub fn save(model: &IntentModel, dir: &Path, content_hash: &str) -> Result<(), N
         members: model.heads.len(),
         temperature: model.temperature,
         oos_threshold: model.oos_threshold,
+        oos_score: model.oos_score,
         content_hash: content_hash.to_string(),
     };
     let path = dir.join(CONFIG_FILE);
@@ -128,6 +131,7 @@ pub fn load(dir: &Path) -> Result<(IntentModel, ArtifactConfig), NluError> {
         heads,
         temperature: config.temperature,
         oos_threshold: config.oos_threshold,
+        oos_score: config.oos_score,
     };
     Ok((model, config))
 }

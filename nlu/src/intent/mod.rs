@@ -9,5 +9,5 @@ pub mod train;
 
 pub use encoder::EncoderFeaturizer;
 pub use features::{Featurizer, NgramConfig, NgramFeaturizer, SparseVec};
-pub use model::{IntentModel, IntentPrediction, Labelled, OUT_OF_SCOPE};
+pub use model::{IntentModel, IntentPrediction, Labelled, OUT_OF_SCOPE, OosScore};
 pub use train::TrainConfig;

@@ -1,5 +1,7 @@
 //! The intent model: featuriser + linear head + calibration (temperature and out-of-scope threshold).
 
+use serde::{Deserialize, Serialize};
+
 use super::features::{Featurizer, NgramConfig, NgramFeaturizer, SparseVec};
 use super::train::{HeadWeights, TrainConfig, train_head};
 use crate::NluError;
@@ -28,8 +30,31 @@ pub struct IntentModel {
     pub heads: Vec<HeadWeights>,
     /// Softmax temperature fitted on development data (1 = none).
     pub temperature: f32,
-    /// Below this top probability the outcome is out of scope.
+    /// Below this value of `oos_score` the outcome is out of scope.
     pub oos_threshold: f32,
+    /// Which confidence the out-of-scope threshold applies to (chosen on development data).
+    pub oos_score: OosScore,
+}
+
+/// The measure of confidence that decides "out of scope".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OosScore {
+    /// The calibrated probability of the best intent.
+    #[default]
+    Probability,
+    /// The best intent's raw score (before the softmax): unlike a probability it does not rise just
+    /// because every other intent fits even worse.
+    MaxLogit,
+}
+
+impl OosScore {
+    pub fn score(self, scores: &[f32], temperature: f32) -> f32 {
+        match self {
+            OosScore::Probability => softmax(scores, temperature).into_iter().fold(0.0, f32::max),
+            OosScore::MaxLogit => scores.iter().copied().fold(f32::MIN, f32::max),
+        }
+    }
 }
 
 /// A labelled training or evaluation text.
@@ -88,7 +113,7 @@ impl IntentModel {
                 progress(done, members);
             }
         }
-        Ok(Self { featurizer, labels, heads, temperature: 1.0, oos_threshold: 0.0 })
+        Ok(Self { featurizer, labels, heads, temperature: 1.0, oos_threshold: f32::MIN, oos_score: OosScore::Probability })
     }
 
     /// Rounds the weights to f16 precision, the precision of the saved artifacts.
@@ -113,11 +138,13 @@ impl IntentModel {
     }
 
     pub fn predict(&self, text: &str) -> IntentPrediction {
-        let probs = softmax(&self.scores(text), self.temperature);
+        let scores = self.scores(text);
+        let probs = softmax(&scores, self.temperature);
         let mut ranking: Vec<(String, f32)> = self.labels.iter().cloned().zip(probs).collect();
         ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let (top, confidence) = ranking[0].clone();
-        let name = if confidence < self.oos_threshold { OUT_OF_SCOPE.to_string() } else { top };
+        let in_doubt = self.oos_score.score(&scores, self.temperature) < self.oos_threshold;
+        let name = if in_doubt { OUT_OF_SCOPE.to_string() } else { top };
         IntentPrediction { name, confidence, ranking }
     }
 
@@ -142,34 +169,45 @@ impl IntentModel {
             return;
         }
         let oos_class = self.labels.iter().position(|l| l == OUT_OF_SCOPE);
-        let top = |s: &Vec<f32>| -> (usize, f32) {
-            let p = softmax(s, self.temperature);
-            p.iter().enumerate().map(|(i, v)| (i, *v)).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap()
-        };
-        let in_scope: Vec<(usize, f32, usize)> = known
-            .iter()
-            .filter(|(_, y)| Some(y.unwrap()) != oos_class)
-            .map(|(s, y)| {
-                let (c, p) = top(s);
-                (c, p, y.unwrap())
-            })
-            .collect();
-        let out: Vec<(usize, f32)> = oos.iter().map(|(s, _)| top(s)).collect();
-        let accuracy = |t: f32| {
-            in_scope.iter().filter(|(c, p, y)| c == y && *p >= t).count() as f64 / in_scope.len().max(1) as f64
-        };
-        let recall = |t: f32| out.iter().filter(|(c, p)| Some(*c) == oos_class || *p < t).count() as f64 / out.len() as f64;
-        // Catch as much out-of-scope text as possible while giving up at most MAX_IN_SCOPE_LOSS of
-        // the in-scope accuracy: a customer with a real request should rarely hear "I don't know".
-        let floor = accuracy(0.0) - MAX_IN_SCOPE_LOSS;
-        let mut best = (recall(0.0), 0.0f32);
-        for step in 1..100 {
-            let t = step as f32 / 100.0;
-            if accuracy(t) >= floor && recall(t) > best.0 {
-                best = (recall(t), t);
+        let temperature = self.temperature;
+        let mut chosen = (f64::MIN, OosScore::Probability, 0.0f32);
+        for kind in [OosScore::Probability, OosScore::MaxLogit] {
+            let top = |s: &Vec<f32>| -> (usize, f32) {
+                let best = s.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, _)| i).unwrap_or(0);
+                (best, kind.score(s, temperature))
+            };
+            let in_scope: Vec<(usize, f32, usize)> = known
+                .iter()
+                .filter(|(_, y)| Some(y.unwrap()) != oos_class)
+                .map(|(s, y)| {
+                    let (c, p) = top(s);
+                    (c, p, y.unwrap())
+                })
+                .collect();
+            let out: Vec<(usize, f32)> = oos.iter().map(|(s, _)| top(s)).collect();
+            let accuracy = |t: f32| {
+                in_scope.iter().filter(|(c, p, y)| c == y && *p >= t).count() as f64 / in_scope.len().max(1) as f64
+            };
+            let recall =
+                |t: f32| out.iter().filter(|(c, p)| Some(*c) == oos_class || *p < t).count() as f64 / out.len() as f64;
+            // Catch as much out-of-scope text as possible while giving up at most MAX_IN_SCOPE_LOSS of
+            // the in-scope accuracy: a customer with a real request should rarely hear "I don't know".
+            let mut thresholds: Vec<f32> = in_scope.iter().map(|x| x.1).chain(out.iter().map(|x| x.1)).collect();
+            thresholds.sort_by(f32::total_cmp);
+            let floor = accuracy(f32::MIN) - MAX_IN_SCOPE_LOSS;
+            let mut best = (recall(f32::MIN), f32::MIN);
+            let stride = (thresholds.len() / 400).max(1);
+            for t in thresholds.iter().step_by(stride) {
+                if accuracy(*t) >= floor && recall(*t) > best.0 {
+                    best = (recall(*t), *t);
+                }
+            }
+            if best.0 > chosen.0 {
+                chosen = (best.0, kind, best.1);
             }
         }
-        self.oos_threshold = best.1;
+        self.oos_score = chosen.1;
+        self.oos_threshold = chosen.2;
     }
 }
 

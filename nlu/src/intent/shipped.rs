@@ -49,6 +49,7 @@ pub fn train_shipped(content: &Content, progress: &mut dyn FnMut(&str, usize, us
     model.round_to_f16();
     model.temperature = probe.temperature;
     model.oos_threshold = probe.oos_threshold;
+    model.oos_score = probe.oos_score;
     Ok(model)
 }
 
