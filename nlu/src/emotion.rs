@@ -44,7 +44,11 @@ const MODEL_FLOOR: f32 = 0.25;
 
 /// The emotion model's probabilities for (angry, neutral, positive, upset).
 pub fn model_probabilities(model: &IntentModel, text: &str) -> [f32; 4] {
-    let p = model.predict(text);
+    probabilities_of(model.predict(text))
+}
+
+/// The (angry, neutral, positive, upset) probabilities of an emotion-model prediction.
+pub fn probabilities_of(p: crate::intent::IntentPrediction) -> [f32; 4] {
     let mut out = [0f32; 4];
     for (name, prob) in p.ranking {
         if let Some(i) = MODEL_LABELS.iter().position(|l| *l == name) {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::NluError;
 use crate::content::{Content, IntentDef};
 use crate::cues::Cues;
-use crate::emotion::{Emotion, STRONG_EMOTION, judge, model_probabilities};
+use crate::emotion::{Emotion, STRONG_EMOTION, judge, model_probabilities, probabilities_of};
 use crate::entities::{Entity, EntityExtractor};
 use crate::intent::{IntentModel, OUT_OF_SCOPE, artifacts};
 use crate::lang::{Lang, LanguageDetector};
@@ -105,7 +105,17 @@ impl Nlu {
             None => LangResult { code: hint.unwrap_or(self.default_lang), confidence: 0.0 },
         };
 
-        let prediction = self.intents.predict(text);
+        // The emotion model reads the same n-grams as the intent model: extract them once.
+        let intent_ngrams = self.intents.featurizer.as_ngram();
+        let emotion_ngrams = self.emotion.as_ref().and_then(|m| m.featurizer.as_ngram());
+        let (prediction, emotion_probs) = match (intent_ngrams, emotion_ngrams, &self.emotion) {
+            (Some(a), Some(b), Some(model)) if a.same_ngrams(b) => {
+                let raw = a.raw(text);
+                let p = self.intents.predict_features(&a.from_raw(&raw));
+                (p, Some(probabilities_of(model.predict_features(&b.from_raw(&raw)))))
+            }
+            _ => (self.intents.predict(text), self.emotion.as_ref().map(|m| model_probabilities(m, text))),
+        };
         let hits = self.cues.hits(text);
         let handoff_intent = self.defs.iter().find(|d| d.handoff);
         let (intent, mut ranking) = match handoff_intent {
@@ -119,7 +129,7 @@ impl Nlu {
         ranking.truncate(RANKING_LEN);
         let ranking = ranking.into_iter().map(|(name, confidence)| Scored { name, confidence }).collect();
 
-        let emotion = judge(text, &hits, self.emotion.as_ref().map(|m| model_probabilities(m, text)));
+        let emotion = judge(text, &hits, emotion_probs);
         let def = self.defs.iter().find(|d| d.name == intent.name);
         let reason = if def.is_some_and(|d| d.handoff) {
             Some(EscalationReason::CustomerRequest)

@@ -123,9 +123,30 @@ impl Featurizer for NgramFeaturizer {
     }
 
     fn features(&self, text: &str) -> SparseVec {
+        self.from_raw(&self.raw(text))
+    }
+}
+
+/// The n-grams of a text before any vocabulary: sorted (feature hash, block) pairs, one per
+/// occurrence. Featurisers with the same n-gram settings can share them.
+pub struct RawNgrams(Vec<(u64, u64)>);
+
+impl NgramFeaturizer {
+    pub fn raw(&self, text: &str) -> RawNgrams {
         let mut raw: Vec<(u64, u64)> = Vec::with_capacity(256);
         raw_features(&self.config, text, |block, h| raw.push((h ^ block, block)));
         raw.sort_unstable();
+        RawNgrams(raw)
+    }
+
+    /// Whether `other` extracts the same n-grams (its vocabulary may differ).
+    pub fn same_ngrams(&self, other: &NgramFeaturizer) -> bool {
+        let (a, b) = (&self.config, &other.config);
+        (a.char_min, a.char_max, a.word_max) == (b.char_min, b.char_max, b.word_max)
+    }
+
+    pub fn from_raw(&self, raw: &RawNgrams) -> SparseVec {
+        let raw = &raw.0;
         let mut out: Vec<(u32, f32, u64)> = Vec::with_capacity(raw.len());
         for run in raw.chunk_by(|a, b| a.0 == b.0) {
             let (h, block) = run[0];

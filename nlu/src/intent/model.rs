@@ -127,10 +127,14 @@ impl IntentModel {
 
     /// Raw (uncalibrated) class scores.
     pub fn scores(&self, text: &str) -> Vec<f32> {
-        let x = self.featurizer.features(text);
+        self.scores_of(&self.featurizer.features(text))
+    }
+
+    /// Raw class scores of an already featurised text.
+    pub fn scores_of(&self, x: &SparseVec) -> Vec<f32> {
         let mut total = vec![0f32; self.labels.len()];
         for head in &self.heads {
-            total.iter_mut().zip(head.scores(&x)).for_each(|(t, s)| *t += s);
+            total.iter_mut().zip(head.scores(x)).for_each(|(t, s)| *t += s);
         }
         let n = self.heads.len().max(1) as f32;
         total.iter_mut().for_each(|t| *t /= n);
@@ -138,7 +142,12 @@ impl IntentModel {
     }
 
     pub fn predict(&self, text: &str) -> IntentPrediction {
-        let scores = self.scores(text);
+        self.predict_features(&self.featurizer.features(text))
+    }
+
+    /// The prediction for an already featurised text.
+    pub fn predict_features(&self, x: &SparseVec) -> IntentPrediction {
+        let scores = self.scores_of(x);
         let probs = softmax(&scores, self.temperature);
         let mut ranking: Vec<(String, f32)> = self.labels.iter().cloned().zip(probs).collect();
         ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -14,8 +14,8 @@ pub fn shipped_train_config() -> TrainConfig {
 /// Settings for training on a labelled file (`komek nlu eval-intent --train`): small sets need more
 /// passes over the data than large ones.
 pub fn public_benchmark_config(examples: usize) -> TrainConfig {
-    let (epochs, batch_size) = if examples < 2000 { (20, 16) } else { (10, 32) };
-    TrainConfig { epochs, batch_size, learning_rate: 0.005, hidden: 128, members: 2, ..TrainConfig::default() }
+    let (epochs, batch_size) = if examples < 2000 { (20, 16) } else { (8, 32) };
+    TrainConfig { epochs, batch_size, learning_rate: 0.005, hidden: 64, members: 4, dropout: 0.2, ..TrainConfig::default() }
 }
 
 /// What the artifacts must have been trained from to be current: the content and the training
