@@ -14,6 +14,7 @@ use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::Nlu;
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
 
+use crate::dialogue::responses::Responses;
 use crate::models::{ModelPaths, TrainOutcome, train_if_needed};
 use serde_json::json;
 
@@ -32,6 +33,12 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// The models folder (content and artifacts).
+        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        models: PathBuf,
+    },
+    /// Validates the content in the models folder (intents, examples, cues, entities, replies) and
+    /// prints what it holds.
+    Check {
         #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
         models: PathBuf,
     },
@@ -141,6 +148,7 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Nlu { command }) => run_nlu(command),
+        Some(Command::Check { models }) => check_content(&ModelPaths::new(models)),
         Some(Command::Train { force, models }) => {
             let paths = ModelPaths::new(models);
             match train_if_needed(&paths, force, true)? {
@@ -280,6 +288,25 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             print_lang_report(&report, json)
         }
     }
+}
+
+fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {
+    let content = komek_nlu::content::Content::load(&paths.content())?;
+    let cues = komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
+    let _ = cues;
+    let responses = Responses::load(&paths.content().join("responses"))?;
+    let mut langs: Vec<&str> = content.examples.iter().map(|e| e.lang.code()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    println!(
+        "content OK: {} intents, {} examples in {} languages ({}), replies in {} languages",
+        content.intents.len(),
+        content.examples.len(),
+        langs.len(),
+        langs.join(","),
+        responses.languages().count()
+    );
+    Ok(())
 }
 
 fn labelled(examples: Vec<Example>) -> Vec<Labelled> {

@@ -1,8 +1,5 @@
-//! The `komek` binary: command line entry point.
-
-mod cli;
-mod models;
+//! The `komek` binary.
 
 fn main() -> anyhow::Result<()> {
-    cli::run()
+    komek::cli::run()
 }
