@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use komek_nlu::emotion::{judge, model_probabilities};
 use komek_nlu::eval::{
     Example, IntentEvalReport, LangEvalReport, emotion_gold, evaluate_detector, evaluate_emotions, evaluate_intents, read_jsonl,
@@ -27,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Runs the service (the default): KOMEK_ADDR, DATABASE_URL, KOMEK_MODELS, KOMEK_LANGUAGES.
+    Serve,
     /// Trains the NLU artifacts from the content in the models folder (skipped when unchanged).
     Train {
         /// Train even if the artifacts match the content.
@@ -141,12 +143,7 @@ enum NluCommand {
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        None => {
-            // The service arrives with the next milestone; until then the bare command explains itself.
-            Cli::command().print_help()?;
-            println!();
-            Ok(())
-        }
+        None | Some(Command::Serve) => serve(),
         Some(Command::Nlu { command }) => run_nlu(command),
         Some(Command::Check { models }) => check_content(&ModelPaths::new(models)),
         Some(Command::Train { force, models }) => {
@@ -288,6 +285,18 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             print_lang_report(&report, json)
         }
     }
+}
+
+fn serve() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let config = crate::config::Config::from_env()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(crate::server::run(config))?;
+    Ok(())
 }
 
 fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {

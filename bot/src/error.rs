@@ -9,4 +9,14 @@ pub enum BotError {
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Nlu(#[from] komek_nlu::NluError),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for BotError {
+    fn from(e: sqlx::Error) -> Self {
+        BotError::Database(e.to_string())
+    }
 }

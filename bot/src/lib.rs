@@ -2,6 +2,10 @@
 //! end-to-end tests start the same code in-process.
 
 pub mod cli;
+pub mod config;
 pub mod dialogue;
 pub mod error;
+pub mod http;
 pub mod models;
+pub mod server;
+pub mod store;

@@ -70,9 +70,22 @@ fn eval_lang_names_the_broken_line() {
 }
 
 #[test]
-fn bare_komek_prints_help() {
-    let out = komek(&[]);
+fn help_lists_the_commands() {
+    let out = komek(&["--help"]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Usage") && stdout.contains("nlu"), "{stdout}");
+    for command in ["serve", "train", "check", "nlu"] {
+        assert!(stdout.contains(command), "{stdout}");
+    }
+}
+
+#[test]
+fn serve_refuses_a_bad_address() {
+    let out = Command::new(env!("CARGO_BIN_EXE_komek"))
+        .env("KOMEK_ADDR", "not-an-address")
+        .env("KOMEK_MODELS", concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KOMEK_ADDR"));
 }

@@ -1,0 +1,71 @@
+//! Storage through sqlx: a SQLite file by default, PostgreSQL when `DATABASE_URL` points there.
+//! One pool over `sqlx::Any`; each backend has its own migrations folder.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
+
+use crate::error::BotError;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Connects (creating a SQLite file and its folder when needed) and applies the migrations.
+    pub async fn open(url: &str) -> Result<Self, BotError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(BotError::Config(format!("DATABASE_URL must start with sqlite: or postgres:, got {url:?}")));
+        };
+        let url = if backend == Backend::Sqlite { sqlite_url(url)? } else { url.to_string() };
+        let pool = AnyPoolOptions::new().max_connections(8).connect(&url).await?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers proceed while a message is written; it persists in the file.
+            sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(|e| BotError::Database(e.to_string()))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// `sqlite:data/komek.db` → the same with `mode=rwc`, after creating `data/`.
+fn sqlite_url(url: &str) -> Result<String, BotError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" {
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| BotError::Io { path: dir.display().to_string(), source })?;
+        }
+    }
+    let query = if query.contains("mode=") { query.to_string() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    let _ = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite:{path}?{query}"))?;
+    Ok(format!("sqlite:{path}?{query}"))
+}
