@@ -301,8 +301,7 @@ fn serve() -> anyhow::Result<()> {
 
 fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {
     let content = komek_nlu::content::Content::load(&paths.content())?;
-    let cues = komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
-    let _ = cues;
+    komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
     let responses = Responses::load(&paths.content().join("responses"))?;
     let mut langs: Vec<&str> = content.examples.iter().map(|e| e.lang.code()).collect();
     langs.sort_unstable();
