@@ -14,6 +14,7 @@ use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::Nlu;
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
 
+use crate::config::DEFAULT_LANGUAGES;
 use crate::dialogue::responses::Responses;
 use crate::models::{ModelPaths, TrainOutcome, train_if_needed};
 use serde_json::json;
@@ -60,7 +61,7 @@ enum NluCommand {
         #[arg(long)]
         lang_hint: Option<String>,
         /// Supported languages, comma-separated; the first is the default.
-        #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
+        #[arg(long, env = "KOMEK_LANGUAGES", default_value = DEFAULT_LANGUAGES)]
         languages: String,
         /// The models folder (content and artifacts).
         #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
@@ -135,7 +136,7 @@ enum NluCommand {
         #[arg(long)]
         errors: Option<PathBuf>,
         /// Supported languages, comma-separated; lines in other languages are skipped.
-        #[arg(long, env = "KOMEK_LANGUAGES", default_value = "ru,kk,en,uk,uz,tr,de,es,fr,zh,ar")]
+        #[arg(long, env = "KOMEK_LANGUAGES", default_value = DEFAULT_LANGUAGES)]
         languages: String,
     },
 }

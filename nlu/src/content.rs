@@ -66,12 +66,7 @@ impl Content {
         let names: HashSet<&str> = intents.iter().map(|i| i.name.as_str()).collect();
 
         let examples_dir = dir.join("examples");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&examples_dir)
-            .map_err(|source| NluError::Io { path: examples_dir.display().to_string(), source })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = toml_files(&examples_dir)?;
         if files.is_empty() {
             return Err(content_err(&examples_dir, "no example files (<lang>.toml)".into()));
         }
@@ -94,6 +89,17 @@ impl Content {
     pub fn training_data(&self) -> Vec<Labelled> {
         self.examples.iter().map(|e| Labelled { text: e.text.clone(), label: e.intent.clone() }).collect()
     }
+}
+
+/// The `*.toml` files of a content folder, sorted by name.
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, NluError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| NluError::Io { path: dir.display().to_string(), source })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 fn read(path: &Path) -> Result<String, NluError> {

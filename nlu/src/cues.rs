@@ -57,12 +57,7 @@ pub struct Cues {
 impl Cues {
     /// Loads every `*.toml` in `dir` (all languages: customers mix them).
     pub fn load(dir: &Path) -> Result<Self, NluError> {
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|source| NluError::Io { path: dir.display().to_string(), source })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = crate::content::toml_files(dir)?;
         let mut cues = Cues::default();
         for path in files {
             let text = std::fs::read_to_string(&path).map_err(|source| NluError::Io { path: path.display().to_string(), source })?;

@@ -99,13 +99,7 @@ pub struct Responses {
 impl Responses {
     /// Loads every `<lang>.toml` in `dir`; every language must be complete.
     pub fn load(dir: &Path) -> Result<Self, BotError> {
-        let io = |source| BotError::Io { path: dir.display().to_string(), source };
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
+        let paths = komek_nlu::content::toml_files(dir)?;
         let mut by_lang = HashMap::new();
         for path in paths {
             let err = |message: String| BotError::Content { file: path.display().to_string(), message };
