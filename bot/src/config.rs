@@ -15,6 +15,14 @@ pub struct Config {
     pub database_url: String,
     pub models: PathBuf,
     pub languages: Vec<Lang>,
+    /// Bearer token of back-office calls (`KOMEK_ADMIN_TOKEN`). When unset, a random one is made at
+    /// start and written to `admin-token` beside the SQLite file (never a default).
+    pub admin_token: Option<String>,
+    /// The business's own order system (`KOMEK_ORDERS_URL`); unset: the seeded demo back office.
+    pub orders_url: Option<String>,
+    /// Customer messages per session: a burst, then a steady rate (`KOMEK_RATE_BURST`, `KOMEK_RATE_PER_SECOND`).
+    pub rate_burst: u32,
+    pub rate_per_second: f64,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -34,6 +42,28 @@ impl Config {
             database_url: var("DATABASE_URL", DEFAULT_DATABASE_URL),
             models: PathBuf::from(var("KOMEK_MODELS", "models")),
             languages,
+            admin_token: std::env::var("KOMEK_ADMIN_TOKEN").ok().filter(|t| !t.trim().is_empty()),
+            orders_url: std::env::var("KOMEK_ORDERS_URL").ok().filter(|u| !u.trim().is_empty()),
+            rate_burst: number(&var("KOMEK_RATE_BURST", "20"), "KOMEK_RATE_BURST")?,
+            rate_per_second: number(&var("KOMEK_RATE_PER_SECOND", "2"), "KOMEK_RATE_PER_SECOND")?,
         })
     }
+
+    /// Settings for a service under test or benchmark: everything default except what is given.
+    pub fn local(database_url: String, models: PathBuf) -> Self {
+        Self {
+            addr: "127.0.0.1:0".parse().expect("valid address"),
+            database_url,
+            models,
+            languages: Lang::ALL.to_vec(),
+            admin_token: None,
+            orders_url: None,
+            rate_burst: 20,
+            rate_per_second: 2.0,
+        }
+    }
+}
+
+fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, BotError> {
+    text.trim().parse().map_err(|_| BotError::Config(format!("{name} {text:?} is not a number")))
 }

@@ -13,6 +13,8 @@ pub enum BotError {
     Config(String),
     #[error("database: {0}")]
     Database(String),
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl From<sqlx::Error> for BotError {

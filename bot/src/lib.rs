@@ -1,11 +1,16 @@
 //! The Komek service as a library: the `komek` binary is a thin wrapper around [`cli::run`], and
 //! end-to-end tests start the same code in-process.
 
+pub mod backoffice;
+pub mod chat;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod dialogue;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod models;
+pub mod secrets;
 pub mod server;
 pub mod store;

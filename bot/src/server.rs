@@ -8,7 +8,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::backoffice::{BackOffice, RemoteOrders, seed_demo_orders};
+use crate::chat::Chat;
+use crate::clock::now_ms;
 use crate::config::Config;
+use crate::dialogue::responses::Responses;
+use crate::dialogue::{Dialogue, Script};
+use crate::http::assets::load_widget_strings;
+use crate::http::metrics::Metrics;
+use crate::secrets::{new_token, token_hash};
 use crate::error::BotError;
 use crate::http::{AppState, router};
 use crate::models::{ModelPaths, train_if_needed};
@@ -33,18 +41,44 @@ impl Running {
 pub async fn start(config: &Config) -> Result<Running, BotError> {
     let paths = ModelPaths::new(&config.models);
     let languages = config.languages.clone();
+    let load_paths = paths.clone();
     let nlu = tokio::task::spawn_blocking(move || -> Result<Nlu, BotError> {
+        let paths = load_paths;
         train_if_needed(&paths, false, false).map_err(|e| BotError::Config(format!("{e:#}")))?;
         Ok(Nlu::load(&paths.root, &languages)?)
     })
     .await
     .map_err(|e| BotError::Config(format!("loading models: {e}")))??;
     let store = Store::open(&config.database_url).await?;
+    let backoffice = match &config.orders_url {
+        Some(url) => BackOffice::Remote(RemoteOrders::new(url)?),
+        None => {
+            seed_demo_orders(&store, now_ms()).await?;
+            BackOffice::Demo(store.clone())
+        }
+    };
+    let content = paths.content();
+    let responses = Responses::load(&content.join("responses"))?;
+    let intents = komek_nlu::content::Content::load(&content)?.intents;
+    let script = Script::load(&content.join("dialogue.toml"), &intents, &responses)?;
+    let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
+    let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone() });
+    let nlu = Arc::new(nlu);
+    let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, config.rate_burst, config.rate_per_second));
+    let admin_token_hash = token_hash(&admin_token(config)?);
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
     let addr = listener.local_addr().map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
-    let app = router(AppState { nlu: Arc::new(nlu), store });
+    let app = router(AppState {
+        nlu,
+        store,
+        chat,
+        backoffice,
+        metrics: Arc::new(Metrics::default()),
+        admin_token_hash,
+        widget_strings,
+    });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -56,6 +90,37 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     });
     tracing::info!(%addr, "komek is listening");
     Ok(Running { addr, stop, task })
+}
+
+/// The back-office token: configured, or one made on first start and kept beside the SQLite file
+/// (readable by the owner only), so there is never a default.
+fn admin_token(config: &Config) -> Result<String, BotError> {
+    if let Some(t) = &config.admin_token {
+        return Ok(t.clone());
+    }
+    let dir = config
+        .database_url
+        .strip_prefix("sqlite:")
+        .map(|p| p.trim_start_matches("//").split('?').next().unwrap_or_default())
+        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let path = dir.join("admin-token");
+    if let Ok(t) = std::fs::read_to_string(&path) {
+        if !t.trim().is_empty() {
+            return Ok(t.trim().to_string());
+        }
+    }
+    let token = new_token();
+    let io = |source| BotError::Io { path: path.display().to_string(), source };
+    std::fs::write(&path, format!("{token}\n")).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    tracing::info!(path = %path.display(), "made a back-office token (set KOMEK_ADMIN_TOKEN to choose one)");
+    Ok(token)
 }
 
 /// Runs until Ctrl-C or SIGTERM.

@@ -116,6 +116,9 @@ impl Nlu {
             }
             _ => (self.intents.predict(text), self.emotion.as_ref().map(|m| model_probabilities(m, text))),
         };
+        // With no letters (a bare number, emoji) the classifier has nothing to read: out of scope,
+        // and the dialogue decides from entities and context.
+        let prediction = if text.chars().any(char::is_alphabetic) { prediction } else { prediction.out_of_scope() };
         let hits = self.cues.hits(text);
         let handoff_intent = self.defs.iter().find(|d| d.handoff);
         let (intent, mut ranking) = match handoff_intent {

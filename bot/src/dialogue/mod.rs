@@ -1,3 +1,273 @@
-//! The dialogue: what the bot says, driven by the content in `models/content/responses`.
+//! The dialogue: given what the bot remembers of a conversation and the parse of the customer's
+//! message, what it says and does. Which action handles which intent, and every word, come from
+//! `models/content` (dialogue.toml, responses/<lang>.toml); the code knows only the actions.
 
+pub mod memory;
 pub mod responses;
+pub mod script;
+
+use komek_nlu::parse::EscalationReason;
+use komek_nlu::{Lang, Parse};
+
+use crate::backoffice::{BackOffice, Order};
+use crate::error::BotError;
+use crate::events::{Awaiting, Button, ConvState};
+pub use memory::Memory;
+use responses::Responses;
+pub use script::{Action, Script};
+
+/// Order states in which the delivery address can still change without a person.
+const ADDRESS_CHANGEABLE: &[&str] = &["created", "paid"];
+/// Below this confidence a parse does not pull the conversation away from what the bot asked for.
+const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
+
+/// The customer's message as the dialogue sees it.
+pub struct Input<'a> {
+    pub text: &'a str,
+    /// The id of a bot button the customer clicked, if they did.
+    pub button: Option<&'a str>,
+    pub parse: &'a Parse,
+    /// The conversation's language after this message.
+    pub lang: Lang,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub key: String,
+    pub text: String,
+    pub buttons: Vec<Button>,
+}
+
+/// What the bot does in answer to one message.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Decision {
+    /// The intent the bot acted on.
+    pub intent: String,
+    pub replies: Vec<Reply>,
+    /// What the last reply waits for.
+    pub awaiting: Option<Awaiting>,
+    /// New facts the customer gave.
+    pub facts: Vec<(String, String)>,
+    pub subscribe: Option<String>,
+    pub state: Option<(ConvState, String)>,
+}
+
+pub struct Dialogue {
+    pub responses: Responses,
+    pub script: Script,
+    pub backoffice: BackOffice,
+}
+
+impl Dialogue {
+    pub async fn respond(&self, memory: &Memory, input: &Input<'_>) -> Result<Decision, BotError> {
+        let mut d = Decision::default();
+        let lang = input.lang;
+        let pick = memory.customer_messages as usize;
+        let given_order = entity(input.parse, "order_id");
+        for kind in ["phone", "email"] {
+            if let Some(v) = entity(input.parse, kind).filter(|v| memory.facts.get(kind) != Some(v)) {
+                d.facts.push((kind.to_string(), v));
+            }
+        }
+        // While a person handles (or is about to handle) the conversation, the bot stays silent;
+        // the messages are in the log for the agent.
+        if matches!(memory.state, ConvState::WaitingAgent | ConvState::WithAgent) {
+            if let Some(id) = given_order.filter(|id| memory.facts.get("order_id") != Some(id)) {
+                d.facts.push(("order_id".into(), id));
+            }
+            return Ok(d);
+        }
+        let (intent, address) = self.resolve_intent(memory, input, given_order.is_some());
+        d.intent = intent.clone();
+        let action = self.script.action(&intent);
+
+        let clicked_person = input.button.is_some() && action == Action::Handoff;
+        // A sensitive intent escalates only when it is what the bot acts on (not when the message
+        // answered the bot's question and was read as something else).
+        let nlu_escalates = input.parse.escalate.needed
+            && input.button.is_none()
+            && (input.parse.escalate.reason != Some(EscalationReason::SensitiveIntent) || intent == input.parse.intent.name);
+        if nlu_escalates || clicked_person {
+            let reason = match (&input.parse.escalate.reason, clicked_person) {
+                (Some(r), false) => serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)),
+                _ => None,
+            }
+            .unwrap_or_else(|| "customer_request".into());
+            if let Some(id) = given_order.filter(|id| memory.facts.get("order_id") != Some(id)) {
+                d.facts.push(("order_id".into(), id));
+            }
+            self.hand_off(&mut d, lang, &reason, pick);
+            return Ok(d);
+        }
+
+        match action {
+            Action::Reply | Action::Close => {
+                let key = self.script.reply_key(&intent).to_string();
+                d.replies.push(self.reply(lang, &key, &[], pick));
+                if action == Action::Close {
+                    d.state = Some((ConvState::Closed, "customer_goodbye".into()));
+                }
+            }
+            Action::Handoff => self.hand_off(&mut d, lang, "sensitive_intent", pick),
+            Action::LanguageChange => d.replies.push(self.reply(lang, "language_changed", &[], pick)),
+            Action::OutOfScope => {
+                let key = if memory.misses >= 1 { "oos_again" } else { "oos" };
+                d.replies.push(self.reply(lang, key, &[], pick));
+            }
+            _ => self.order_action(&mut d, memory, input, &intent, action, given_order, address).await?,
+        }
+        Ok(d)
+    }
+
+    /// Which intent to act on: a clicked button, or the parse — unless the message answers what the
+    /// bot just asked for (an order number, an address).
+    fn resolve_intent(&self, memory: &Memory, input: &Input<'_>, has_order: bool) -> (String, Option<String>) {
+        if let Some(b) = input.button.filter(|b| self.script.knows(b)) {
+            return (b.to_string(), None);
+        }
+        let parsed = &input.parse.intent;
+        let oos = self.script.out_of_scope_intent();
+        let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
+        if let Some(aw) = &memory.awaiting {
+            match aw.slot.as_str() {
+                "order_id" if has_order && (weak || parsed.name == aw.intent || !self.script.action(&parsed.name).needs_order()) => {
+                    return (aw.intent.clone(), None);
+                }
+                "address" if weak || parsed.name == aw.intent => {
+                    return (aw.intent.clone(), Some(input.text.trim().to_string()));
+                }
+                _ => {}
+            }
+        }
+        // A bare order number is a question about that order.
+        if has_order && parsed.name == oos {
+            if let Some(name) = self.script.intent_for(Action::OrderStatus) {
+                return (name.to_string(), None);
+            }
+        }
+        (parsed.name.clone(), None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn order_action(
+        &self,
+        d: &mut Decision,
+        memory: &Memory,
+        input: &Input<'_>,
+        intent: &str,
+        action: Action,
+        given: Option<String>,
+        address: Option<String>,
+    ) -> Result<(), BotError> {
+        let lang = input.lang;
+        let pick = memory.customer_messages as usize;
+        let ask = |d: &mut Decision, key: &str| {
+            d.replies.push(self.reply(lang, key, &[], pick));
+            d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "order_id".into() });
+        };
+        let Some(order_id) = given.clone().or_else(|| memory.facts.get("order_id").cloned()) else {
+            ask(d, if action == Action::Return { "return_request.info" } else { "ask_order_id" });
+            return Ok(());
+        };
+        let order = match self.backoffice.order(&order_id).await {
+            Ok(Some(order)) => order,
+            Ok(None) => {
+                d.replies.push(self.reply(lang, "order_not_found", &[("order_id", &order_id)], pick));
+                d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "order_id".into() });
+                return Ok(());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "order lookup failed");
+                d.replies.push(self.reply(lang, "error.order_system", &[], pick));
+                return Ok(());
+            }
+        };
+        if memory.facts.get("order_id") != Some(&order.id) {
+            d.facts.push(("order_id".into(), order.id.clone()));
+        }
+        let vars = self.order_vars(lang, &order);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        match action {
+            Action::OrderStatus => d.replies.push(self.reply(lang, &format!("order_status.{}", order.status), &vars, pick)),
+            Action::RefundStatus => {
+                let key = match order.status.as_str() {
+                    "refund_pending" => "refund_status.pending",
+                    "refund_done" => "refund_status.done",
+                    _ => "refund_status.none",
+                };
+                d.replies.push(self.reply(lang, key, &vars, pick));
+            }
+            Action::Return => {
+                let key = match order.status.as_str() {
+                    "delivered" => "return_request.started",
+                    "refund_pending" => "refund_status.pending",
+                    "refund_done" => "refund_status.done",
+                    _ => "return_request.not_delivered",
+                };
+                d.replies.push(self.reply(lang, key, &vars, pick));
+            }
+            Action::Subscribe => {
+                d.replies.push(self.reply(lang, "notify_me.subscribed", &vars, pick));
+                if !memory.subscriptions.contains(&order.id) {
+                    d.subscribe = Some(order.id.clone());
+                }
+            }
+            Action::ChangeAddress if !ADDRESS_CHANGEABLE.contains(&order.status.as_str()) => {
+                d.replies.push(self.reply(lang, "change_address.too_late", &vars, pick));
+                d.state = Some((ConvState::WaitingAgent, "sensitive_intent".into()));
+            }
+            Action::ChangeAddress => match address {
+                Some(address) => {
+                    let mut vars = vars.clone();
+                    vars.push(("address", &address));
+                    d.replies.push(self.reply(lang, "change_address.done", &vars, pick));
+                    d.facts.push(("address".into(), address.clone()));
+                }
+                None => {
+                    d.replies.push(self.reply(lang, "change_address.ask_address", &vars, pick));
+                    d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "address".into() });
+                }
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn order_vars(&self, lang: Lang, order: &Order) -> Vec<(&'static str, String)> {
+        vec![
+            ("order_id", order.id.clone()),
+            ("status", self.responses.status(lang, &order.status)),
+            ("date", self.responses.date(lang, order.status_date)),
+            ("amount", self.responses.money(lang, order.amount)),
+        ]
+    }
+
+    fn hand_off(&self, d: &mut Decision, lang: Lang, reason: &str, pick: usize) {
+        let key = format!("handoff.{reason}");
+        let key = if self.responses.has_reply(&key) { key } else { "handoff.sensitive_intent".to_string() };
+        d.replies.push(self.reply(lang, &key, &[], pick));
+        d.state = Some((ConvState::WaitingAgent, reason.to_string()));
+    }
+
+    /// A reply with the buttons dialogue.toml puts under it.
+    pub fn reply(&self, lang: Lang, key: &str, vars: &[(&str, &str)], pick: usize) -> Reply {
+        let buttons = self
+            .script
+            .buttons(key)
+            .iter()
+            .map(|id| Button { id: id.clone(), label: self.responses.button(lang, id) })
+            .collect();
+        Reply { key: key.to_string(), text: self.responses.reply(lang, key, vars, pick), buttons }
+    }
+
+    /// The proactive message about an order's new status.
+    pub fn order_update(&self, lang: Lang, order: &Order) -> Reply {
+        let vars = self.order_vars(lang, order);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.reply(lang, "notify_me.update", &vars, 0)
+    }
+}
+
+fn entity(parse: &Parse, kind: &str) -> Option<String> {
+    parse.entities.iter().find(|e| e.kind == kind).map(|e| e.value.clone())
+}

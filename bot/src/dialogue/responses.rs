@@ -57,6 +57,7 @@ pub const REPLY_KEYS: &[&str] = &[
     "survey.thanks",
     "error.too_long",
     "error.unsupported_media",
+    "error.order_system",
 ];
 
 pub const BUTTON_KEYS: &[&str] = &[
@@ -82,6 +83,18 @@ struct File {
     replies: BTreeMap<String, Vec<String>>,
     buttons: BTreeMap<String, String>,
     status: BTreeMap<String, String>,
+    format: Format,
+}
+
+/// How dates and amounts are written in a language.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Format {
+    /// With `{day}`, `{month}` (a name from `months`) and `{year}`.
+    date: String,
+    months: Vec<String>,
+    /// With `{amount}`, e.g. `{amount} ₸`.
+    currency: String,
 }
 
 #[derive(Clone, Debug)]
@@ -89,6 +102,7 @@ struct LangTexts {
     replies: HashMap<String, Vec<String>>,
     buttons: HashMap<String, String>,
     status: HashMap<String, String>,
+    format: Format,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +127,7 @@ impl Responses {
                     replies: file.replies.into_iter().collect(),
                     buttons: file.buttons.into_iter().collect(),
                     status: file.status.into_iter().collect(),
+                    format: file.format,
                 },
             );
         }
@@ -150,6 +165,40 @@ impl Responses {
 
     pub fn status(&self, lang: Lang, key: &str) -> String {
         self.texts(lang).status.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// Whether every language has the reply `key`.
+    pub fn has_reply(&self, key: &str) -> bool {
+        self.by_lang.values().all(|t| t.replies.get(key).is_some_and(|v| !v.is_empty()))
+    }
+
+    /// Whether every language has the button `id`.
+    pub fn has_button(&self, id: &str) -> bool {
+        self.by_lang.values().all(|t| t.buttons.contains_key(id))
+    }
+
+    /// A date (unix ms, UTC) as the language writes it.
+    pub fn date(&self, lang: Lang, ms: i64) -> String {
+        let f = &self.texts(lang).format;
+        let d = crate::clock::civil_date(ms);
+        let month = f.months.get(d.month as usize - 1).cloned().unwrap_or_else(|| d.month.to_string());
+        fill(&f.date, &[("day", &d.day.to_string()), ("month", &month), ("year", &d.year.to_string())])
+    }
+
+    /// An amount of money with thousands grouped (by a no-break space) and the currency sign.
+    pub fn money(&self, lang: Lang, amount: i64) -> String {
+        let digits = amount.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push('\u{a0}');
+            }
+            grouped.push(c);
+        }
+        if amount < 0 {
+            grouped.insert(0, '-');
+        }
+        fill(&self.texts(lang).format.currency, &[("amount", &grouped)])
     }
 }
 
@@ -212,6 +261,16 @@ fn check_keys(file: &File, err: &dyn Fn(String) -> BotError) -> Result<(), BotEr
             return Err(err(format!("missing button {key:?}")));
         }
     }
+    let f = &file.format;
+    if f.months.len() != 12 || f.months.iter().any(|m| m.trim().is_empty()) {
+        return Err(err("[format] months must name the 12 months".into()));
+    }
+    if placeholders(&f.date) != ["day", "month", "year"].iter().map(|s| s.to_string()).collect() {
+        return Err(err("[format] date must use {day}, {month} and {year}".into()));
+    }
+    if placeholders(&f.currency) != ["amount".to_string()].into_iter().collect() {
+        return Err(err("[format] currency must use {amount}".into()));
+    }
     for key in STATUS_KEYS {
         if file.status.get(*key).is_none_or(|s| s.trim().is_empty()) {
             return Err(err(format!("missing status name {key:?}")));
@@ -229,6 +288,17 @@ mod tests {
         assert_eq!(fill("Заказ {order_id}: {status}.", &[("order_id", "100017"), ("status", "в пути")]), "Заказ 100017: в пути.");
         assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
         assert_eq!(placeholders("a {x} b {y}"), ["x", "y"].iter().map(|s| s.to_string()).collect());
+    }
+
+    #[test]
+    fn dates_and_money_per_language() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/content/responses");
+        let r = Responses::load(&dir).unwrap();
+        let ms = 1_795_782_600_000; // 2026-11-27
+        assert_eq!(r.date(Lang::Ru, ms), "27 ноября 2026");
+        assert_eq!(r.date(Lang::En, ms), "November 27, 2026");
+        assert_eq!(r.money(Lang::Ru, 1_234_567), "1\u{a0}234\u{a0}567 ₸");
+        assert_eq!(r.money(Lang::En, 990), "990 ₸");
     }
 
     #[test]

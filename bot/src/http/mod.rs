@@ -1,6 +1,12 @@
-//! The HTTP API (`../shared/design/API.md`): health, readiness and the NLU parse endpoint so far.
+//! The HTTP API (`../shared/design/API.md`): health, metrics, NLU parse, the customer chat API with
+//! its WebSocket, the back office, and the widget's files.
 
+pub mod assets;
+mod chat;
 mod error;
+mod extract;
+pub mod metrics;
+mod orders;
 
 use std::sync::Arc;
 
@@ -16,7 +22,11 @@ use serde_json::json;
 
 pub use error::ApiError;
 
+use crate::backoffice::BackOffice;
+use crate::chat::Chat;
+use crate::error::BotError;
 use crate::store::Store;
+use metrics::Metrics;
 
 /// Longest customer text accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
@@ -27,16 +37,48 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub nlu: Arc<Nlu>,
     pub store: Store,
+    pub chat: Arc<Chat>,
+    pub backoffice: BackOffice,
+    pub metrics: Arc<Metrics>,
+    /// SHA-256 of the back-office token.
+    pub admin_token_hash: String,
+    /// `/widget/i18n.json`, built once at start.
+    pub widget_strings: Arc<str>,
+}
+
+impl From<BotError> for ApiError {
+    fn from(e: BotError) -> Self {
+        tracing::error!(error = %e, "request failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; nothing you sent was lost, try again")
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
         .route("/api/v1/nlu/parse", post(parse))
+        .route("/api/v1/chat/sessions", post(chat::create_session))
+        .route("/api/v1/chat/sessions/{session_id}/messages", post(chat::send_message).get(chat::history))
+        .route("/api/v1/chat/sessions/{session_id}/language", post(chat::pick_language))
+        .route("/api/v1/chat/sessions/{session_id}/ws", get(chat::websocket))
+        .route("/api/v1/orders/{order_id}/status", post(orders::set_status))
+        .route("/", get(assets::demo_page))
+        .route("/widget.js", get(assets::widget_js))
+        .route("/widget.css", get(assets::widget_css))
+        .route("/widget/i18n.json", get(widget_strings))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+async fn widget_strings(State(state): State<AppState>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], state.widget_strings.to_string()).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -22,6 +22,18 @@ pub struct IntentPrediction {
     pub ranking: Vec<(String, f32)>,
 }
 
+impl IntentPrediction {
+    /// The same ranking with out of scope as the outcome, certain.
+    pub fn out_of_scope(mut self) -> Self {
+        self.name = OUT_OF_SCOPE.to_string();
+        self.confidence = 1.0;
+        self.ranking.retain(|(n, _)| n != OUT_OF_SCOPE);
+        self.ranking.iter_mut().for_each(|(_, p)| *p = 0.0);
+        self.ranking.insert(0, (OUT_OF_SCOPE.to_string(), 1.0));
+        self
+    }
+}
+
 pub struct IntentModel {
     /// The n-gram featuriser, or any other (e.g. a pretrained encoder) behind the same interface.
     pub featurizer: Box<dyn Featurizer>,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::script::letter_languages;
+use super::script::{Script, letter_languages};
 use super::switch::requested_language;
 use super::{Detection, Lang, LanguageDetector};
 
@@ -111,7 +111,7 @@ impl ConversationLanguage {
             (None, None) => self.fallback_reason(),
             (None, Some(_)) => Switch::Kept,
             (Some(d), None) => {
-                if self.first_message_decides(d, words) {
+                if self.first_message_decides(d, words, text) {
                     self.current = Some(d.lang);
                     Switch::Detected
                 } else {
@@ -141,9 +141,13 @@ impl ConversationLanguage {
 
     /// The first message sets the language unless it is too short to say; when a channel hint
     /// exists, the message must be clear to overrule it, or agree with it.
-    fn first_message_decides(&self, d: &Detection, words: usize) -> bool {
+    fn first_message_decides(&self, d: &Detection, words: usize, text: &str) -> bool {
         match self.hint.map(LanguageHint::lang) {
             Some(h) if h == d.lang => true,
+            // A hint for a language the text cannot be written in (Cyrillic under an English
+            // browser) says nothing about this message.
+            Some(h) if !written_in_script_of(h, text) => d.letters >= FIRST_MIN_LETTERS && d.confidence >= FIRST_MIN_CONFIDENCE,
+            Some(_) if d.lang == Lang::Kk && has_kazakh_letters(text) => true,
             Some(h) if d.runner_up.is_some_and(|(l, c)| l == h && c >= 0.2) => false,
             Some(_) => is_clear(d, words),
             None => d.letters >= FIRST_MIN_LETTERS && d.confidence >= FIRST_MIN_CONFIDENCE,
@@ -157,6 +161,10 @@ fn is_clear(d: &Detection, words: usize) -> bool {
 
 fn count_words(text: &str) -> usize {
     text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).count()
+}
+
+fn written_in_script_of(lang: Lang, text: &str) -> bool {
+    text.chars().filter_map(Script::of).any(|s| s.languages().contains(&lang))
 }
 
 fn has_kazakh_letters(text: &str) -> bool {

@@ -1,5 +1,12 @@
 //! Storage through sqlx: a SQLite file by default, PostgreSQL when `DATABASE_URL` points there.
-//! One pool over `sqlx::Any`; each backend has its own migrations folder.
+//! One pool over `sqlx::Any`; each backend has its own migrations folder. Reads go straight to the
+//! pool; every write goes through the [`Writer`].
+
+mod reads;
+mod writer;
+
+pub use reads::{ConversationRow, SessionRow};
+pub use writer::{Write, Writer};
 
 use std::path::Path;
 use std::str::FromStr;
@@ -17,6 +24,21 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 pub struct Store {
     pub pool: AnyPool,
     pub backend: Backend,
+    pub writer: Writer,
+}
+
+/// An order of the demo back office, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRow {
+    pub id: String,
+    pub status: String,
+    /// In the currency's main unit (tenge).
+    pub amount: i64,
+    pub currency: String,
+    /// The date that goes with the status: expected shipping or delivery, delivered, cancelled,
+    /// refund expected or refund sent (unix ms).
+    pub status_date: i64,
+    pub updated_at: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +59,21 @@ impl Store {
             return Err(BotError::Config(format!("DATABASE_URL must start with sqlite: or postgres:, got {url:?}")));
         };
         let url = if backend == Backend::Sqlite { sqlite_url(url)? } else { url.to_string() };
-        let pool = AnyPoolOptions::new().max_connections(8).connect(&url).await?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // In WAL mode NORMAL still survives a process crash; only an OS crash may
+                        // lose the last commits, and it saves an fsync per batch.
+                        sqlx::query("PRAGMA synchronous=NORMAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys=ON").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
         if backend == Backend::Sqlite {
             // WAL lets readers proceed while a message is written; it persists in the file.
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
@@ -47,7 +83,8 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(|e| BotError::Database(e.to_string()))?;
-        Ok(Self { pool, backend })
+        let writer = Writer::spawn(pool.clone());
+        Ok(Self { pool, backend, writer })
     }
 
     /// Whether the database answers.

@@ -1,0 +1,59 @@
+//! A business's own order system over HTTP: `GET {base}/orders/{id}` answers
+//! `{"id", "status", "amount", "currency", "status_date"}` (status_date in unix ms) or 404.
+
+use serde::Deserialize;
+
+use super::{ORDER_STATES, Order};
+use crate::error::BotError;
+
+#[derive(Clone, Debug)]
+pub struct RemoteOrders {
+    base: String,
+    client: reqwest::Client,
+}
+
+#[derive(Deserialize)]
+struct RemoteOrder {
+    id: String,
+    status: String,
+    #[serde(default)]
+    amount: i64,
+    #[serde(default = "default_currency")]
+    currency: String,
+    #[serde(default)]
+    status_date: i64,
+}
+
+fn default_currency() -> String {
+    "KZT".into()
+}
+
+impl RemoteOrders {
+    pub fn new(base: &str) -> Result<Self, BotError> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .map_err(|e| BotError::Config(format!("order system client: {e}")))?;
+        Ok(Self { base: base.trim_end_matches('/').to_string(), client })
+    }
+
+    pub async fn order(&self, id: &str) -> Result<Option<Order>, BotError> {
+        // Order ids come from customer text: only the characters an id may have go into the URL.
+        let safe: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        let response = self
+            .client
+            .get(format!("{}/orders/{safe}", self.base))
+            .send()
+            .await
+            .map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
+        let o: RemoteOrder = response.json().await.map_err(|e| BotError::Upstream(format!("order system answer: {e}")))?;
+        if !ORDER_STATES.contains(&o.status.as_str()) {
+            return Err(BotError::Upstream(format!("order system: unknown status {:?}", o.status)));
+        }
+        Ok(Some(Order { id: o.id, status: o.status, amount: o.amount, currency: o.currency, status_date: o.status_date }))
+    }
+}

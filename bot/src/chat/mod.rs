@@ -1,0 +1,351 @@
+//! Customer conversations: sessions, a customer's turn from message to logged replies, proactive
+//! order updates, and live delivery to connected clients. Every change is written to the event log
+//! first; the memory kept here is a cache of the fold over that log.
+
+pub mod hub;
+pub mod rate;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use komek_nlu::lang::{ConversationLanguage, LanguageHint, Switch};
+use komek_nlu::{Lang, Nlu};
+use serde_json::json;
+
+use crate::backoffice::Order;
+use crate::clock::now_ms;
+use crate::dialogue::{Dialogue, Input, Memory};
+use crate::error::BotError;
+use crate::events::{ConvState, Event, EventBody, Message};
+use crate::secrets::{new_id, new_token, same, token_hash};
+use crate::store::{ConversationRow, SessionRow, Store, Write};
+pub use hub::Hub;
+use rate::RateLimiter;
+
+/// The channel name of the web widget.
+pub const WEB: &str = "web";
+/// Cached conversation memories kept before idle ones are dropped.
+const MAX_CACHED: usize = 50_000;
+
+/// A customer profile given when a session starts.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub struct NewSession {
+    pub session_id: String,
+    pub token: String,
+    pub conversation_id: String,
+}
+
+/// The answer to a customer's message: the message itself, what the bot said, the state after.
+pub struct TurnOutcome {
+    pub messages: Vec<Message>,
+    pub state: ConvState,
+}
+
+pub enum Access {
+    Granted(SessionRow),
+    UnknownSession,
+    WrongToken,
+}
+
+/// One customer's cached memory, locked for the whole of a turn so their messages are handled in
+/// the order they arrive.
+type Slot = Arc<tokio::sync::Mutex<Option<Memory>>>;
+
+pub struct Chat {
+    pub store: Store,
+    pub nlu: Arc<Nlu>,
+    pub dialogue: Arc<Dialogue>,
+    pub hub: Hub,
+    limiter: RateLimiter,
+    default_lang: Lang,
+    slots: Mutex<HashMap<String, Slot>>,
+    sessions: Mutex<HashMap<String, SessionRow>>,
+}
+
+impl Chat {
+    pub fn new(store: Store, nlu: Arc<Nlu>, dialogue: Arc<Dialogue>, rate_burst: u32, rate_per_second: f64) -> Self {
+        let default_lang = nlu.default_lang;
+        Self {
+            store,
+            nlu,
+            dialogue,
+            hub: Hub::default(),
+            limiter: RateLimiter::new(rate_burst, rate_per_second),
+            default_lang,
+            slots: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A new widget session: a customer, their first conversation, and the language hint from the
+    /// browser locale, all in the log before the token is handed out.
+    pub async fn create_session(&self, locale: Option<String>, profile: Profile) -> Result<NewSession, BotError> {
+        let now = now_ms();
+        let (customer_id, session_id, conversation_id, token) = (new_id("u"), new_id("s"), new_id("c"), new_token());
+        let hint = locale.as_deref().and_then(locale_lang).filter(|l| self.nlu.detector.languages().contains(l));
+        let lang = ConversationLanguage::new(self.default_lang, hint.map(LanguageHint::Browser));
+        let reason = if hint.is_some() { Switch::Hint } else { Switch::Default };
+        let writes = vec![
+            Write::Customer { id: customer_id.clone(), name: profile.name, email: profile.email, phone: profile.phone, at: now },
+            Write::Session { id: session_id.clone(), customer_id: customer_id.clone(), token_hash: token_hash(&token), locale: locale.clone(), at: now },
+            Write::Conversation {
+                id: conversation_id.clone(),
+                customer_id: customer_id.clone(),
+                session_id: Some(session_id.clone()),
+                channel: WEB.into(),
+                at: now,
+            },
+            event(&conversation_id, "customer", EventBody::ConversationStarted { channel: WEB.into(), locale }, now),
+            event(&conversation_id, "system", EventBody::Language { state: lang, reason }, now),
+        ];
+        self.store.writer.write(writes).await?;
+        Ok(NewSession { session_id, token, conversation_id })
+    }
+
+    /// Checks a session's bearer token.
+    pub async fn authenticate(&self, session_id: &str, token: &str) -> Result<Access, BotError> {
+        let cached = self.sessions.lock().expect("session cache").get(session_id).cloned();
+        let session = match cached {
+            Some(s) => s,
+            None => match self.store.session(session_id).await? {
+                Some(s) => {
+                    let mut cache = self.sessions.lock().expect("session cache");
+                    if cache.len() >= MAX_CACHED {
+                        cache.clear();
+                    }
+                    cache.insert(s.id.clone(), s.clone());
+                    s
+                }
+                None => return Ok(Access::UnknownSession),
+            },
+        };
+        Ok(if same(&session.token_hash, &token_hash(token)) { Access::Granted(session) } else { Access::WrongToken })
+    }
+
+    pub fn allow_message(&self, session_id: &str) -> bool {
+        self.limiter.allow(session_id)
+    }
+
+    /// The session's messages after `after`, and its current state.
+    pub async fn history(&self, session: &SessionRow, after: i64) -> Result<(Vec<Message>, ConvState), BotError> {
+        let events = self.store.session_messages(&session.id, after).await?;
+        let state = self.store.current_conversation_of_session(&session.id).await?.map_or(ConvState::Bot, |c| c.state);
+        Ok((events.iter().filter_map(Event::message).collect(), state))
+    }
+
+    /// The customer picked a language (the widget's language menu).
+    pub async fn pick_language(&self, session: &SessionRow, lang: Lang) -> Result<(), BotError> {
+        let slot = self.slot(&session.customer_id);
+        let mut guard = slot.lock().await;
+        let mut memory = match guard.take() {
+            Some(m) => m,
+            None => self.load_session_memory(session).await?,
+        };
+        memory.lang.switch_to(lang);
+        let body = EventBody::Language { state: memory.lang.clone(), reason: Switch::Explicit };
+        self.store.writer.write(vec![event(&memory.conversation_id, "customer", body, now_ms())]).await?;
+        *guard = Some(memory);
+        Ok(())
+    }
+
+    /// A customer's message: understood, answered, logged, and pushed to the session's live clients.
+    pub async fn customer_turn(&self, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, BotError> {
+        let slot = self.slot(&session.customer_id);
+        let mut guard = slot.lock().await;
+        let memory = match guard.take() {
+            Some(m) => m,
+            None => self.load_session_memory(session).await?,
+        };
+        let now = now_ms();
+        let mut writes = Vec::new();
+        let mut memory = if memory.state == ConvState::Closed { self.reopen(memory, &mut writes, now) } else { memory };
+        let conv = memory.conversation_id.clone();
+
+        let mut lang_state = memory.lang.clone();
+        let decision = lang_state.observe(&self.nlu.detector, text);
+        let parse = self.nlu.parse(text, Some(decision.lang));
+        let input = Input { text, button, parse: &parse, lang: decision.lang };
+        let reply = self.dialogue.respond(&memory, &input).await?;
+
+        let mut bodies = vec![
+            EventBody::CustomerMessage { text: text.to_string(), lang: decision.lang, button: button.map(str::to_string) },
+            EventBody::Parse { parse: Box::new(parse.clone()) },
+        ];
+        if lang_state != memory.lang {
+            bodies.push(EventBody::Language { state: lang_state, reason: decision.reason });
+        }
+        for (name, value) in &reply.facts {
+            bodies.push(EventBody::Fact { name: name.clone(), value: value.clone() });
+        }
+        if let Some(order_id) = &reply.subscribe {
+            bodies.push(EventBody::Subscribed { order_id: order_id.clone() });
+        }
+        let last = reply.replies.len().saturating_sub(1);
+        for (i, r) in reply.replies.iter().enumerate() {
+            bodies.push(EventBody::BotMessage {
+                text: r.text.clone(),
+                lang: decision.lang,
+                key: r.key.clone(),
+                buttons: r.buttons.clone(),
+                awaiting: if i == last { reply.awaiting.clone() } else { None },
+                proactive: false,
+            });
+        }
+        let mut state_changed = false;
+        if let Some((to, why)) = &reply.state {
+            if *to != memory.state {
+                bodies.push(EventBody::StateChanged { from: memory.state, to: *to, reason: why.clone() });
+                writes.push(Write::State { conversation_id: conv.clone(), state: *to, at: now });
+                state_changed = true;
+            }
+        }
+        let first_event = writes.iter().filter(|w| matches!(w, Write::Event { .. })).count();
+        for body in &bodies {
+            writes.push(event(&conv, actor_of(body), body.clone(), now));
+        }
+        let ids = self.store.writer.write(writes).await?;
+        let events: Vec<Event> = ids[first_event..]
+            .iter()
+            .zip(bodies)
+            .map(|(id, body)| Event { id: *id, conversation_id: conv.clone(), actor: actor_of(&body).into(), at: now, body })
+            .collect();
+        for e in &events {
+            memory.apply(&e.body);
+            memory.last_event_id = e.id;
+        }
+        let state = memory.state;
+        let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
+        *guard = Some(memory);
+        drop(guard);
+        self.publish(&session.id, &messages, state_changed.then_some(state));
+        Ok(TurnOutcome { messages, state })
+    }
+
+    /// Tells every conversation subscribed to the order about its new status, in each
+    /// conversation's language. Returns how many were told.
+    pub async fn notify_order(&self, order: &Order) -> Result<usize, BotError> {
+        let mut told = 0;
+        for conversation_id in self.store.subscribers(&order.id).await? {
+            let Some(conv) = self.store.conversation(&conversation_id).await? else { continue };
+            let slot = self.slot(&conv.customer_id);
+            let mut guard = slot.lock().await;
+            let cached = guard.take().filter(|m| m.conversation_id == conv.id);
+            let mut memory = match cached {
+                Some(m) => m,
+                None => self.load_memory(&conv).await?,
+            };
+            let lang = memory.lang.current();
+            let reply = self.dialogue.order_update(lang, order);
+            let body = EventBody::BotMessage {
+                text: reply.text,
+                lang,
+                key: reply.key,
+                buttons: reply.buttons,
+                awaiting: None,
+                proactive: true,
+            };
+            let now = now_ms();
+            let ids = self.store.writer.write(vec![event(&conv.id, "bot", body.clone(), now)]).await?;
+            let e = Event { id: ids[0], conversation_id: conv.id.clone(), actor: "bot".into(), at: now, body };
+            memory.apply(&e.body);
+            // Keep the cache only if it holds the customer's current conversation.
+            if conv.session_id.is_none() || self.is_current(&conv).await? {
+                *guard = Some(memory);
+            }
+            drop(guard);
+            if let (Some(session_id), Some(message)) = (&conv.session_id, e.message()) {
+                self.publish(session_id, &[message], None);
+            }
+            told += 1;
+        }
+        Ok(told)
+    }
+
+    async fn is_current(&self, conv: &ConversationRow) -> Result<bool, BotError> {
+        let Some(session_id) = &conv.session_id else { return Ok(true) };
+        Ok(self.store.current_conversation_of_session(session_id).await?.is_some_and(|c| c.id == conv.id))
+    }
+
+    /// After a closed conversation the customer's next message opens a new one that keeps their
+    /// language and what they told us.
+    fn reopen(&self, old: Memory, writes: &mut Vec<Write>, now: i64) -> Memory {
+        let id = new_id("c");
+        writes.push(Write::Conversation {
+            id: id.clone(),
+            customer_id: old.customer_id.clone(),
+            session_id: old.session_id.clone(),
+            channel: old.channel.clone(),
+            at: now,
+        });
+        writes.push(event(&id, "customer", EventBody::ConversationStarted { channel: old.channel.clone(), locale: None }, now));
+        writes.push(event(&id, "system", EventBody::Language { state: old.lang.clone(), reason: Switch::Kept }, now));
+        Memory {
+            conversation_id: id,
+            state: ConvState::Bot,
+            awaiting: None,
+            misses: 0,
+            subscriptions: Default::default(),
+            customer_messages: 0,
+            ..old
+        }
+    }
+
+    async fn load_session_memory(&self, session: &SessionRow) -> Result<Memory, BotError> {
+        let conv = self
+            .store
+            .current_conversation_of_session(&session.id)
+            .await?
+            .ok_or_else(|| BotError::Database(format!("session {} has no conversation", session.id)))?;
+        self.load_memory(&conv).await
+    }
+
+    /// Rebuilds a conversation's memory from the log.
+    async fn load_memory(&self, conv: &ConversationRow) -> Result<Memory, BotError> {
+        let facts = self.store.customer_facts(&conv.customer_id).await?;
+        let events = self.store.conversation_events(&conv.id).await?;
+        Ok(Memory::rebuild(conv, self.default_lang, &facts, &events))
+    }
+
+    fn slot(&self, customer_id: &str) -> Slot {
+        let mut slots = self.slots.lock().expect("slot lock");
+        if slots.len() >= MAX_CACHED {
+            // Only slots nobody is using right now are dropped; their memory reloads from the log.
+            slots.retain(|_, s| Arc::strong_count(s) > 1);
+        }
+        slots.entry(customer_id.to_string()).or_default().clone()
+    }
+
+    fn publish(&self, session_id: &str, messages: &[Message], state: Option<ConvState>) {
+        for m in messages {
+            self.hub.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
+        }
+        if let Some(state) = state {
+            self.hub.publish(session_id, Arc::from(json!({"type": "state", "state": state}).to_string()));
+        }
+    }
+}
+
+fn event(conversation_id: &str, actor: &str, body: EventBody, at: i64) -> Write {
+    Write::Event { conversation_id: conversation_id.to_string(), actor: actor.to_string(), body, at }
+}
+
+fn actor_of(body: &EventBody) -> &'static str {
+    match body {
+        EventBody::CustomerMessage { .. } | EventBody::Fact { .. } | EventBody::Subscribed { .. } => "customer",
+        EventBody::Parse { .. } => "nlu",
+        EventBody::BotMessage { .. } | EventBody::StateChanged { .. } => "bot",
+        _ => "system",
+    }
+}
+
+/// `kk-KZ`, `ru`, `zh-Hans-CN` → the language, if shipped.
+pub fn locale_lang(locale: &str) -> Option<Lang> {
+    let primary = locale.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+    Lang::from_code(&primary)
+}

@@ -1,0 +1,130 @@
+//! `models/content/dialogue.toml`: which action handles each intent and which buttons go under which
+//! reply. Checked against the intents and the replies at load, so a typo fails at start.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use komek_nlu::content::IntentDef;
+use serde::Deserialize;
+
+use super::responses::Responses;
+use crate::error::BotError;
+
+/// What the code can do for an intent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Reply,
+    Close,
+    OrderStatus,
+    RefundStatus,
+    Return,
+    ChangeAddress,
+    Subscribe,
+    Handoff,
+    LanguageChange,
+    OutOfScope,
+}
+
+impl Action {
+    /// Actions that work on an order and so need its number.
+    pub fn needs_order(self) -> bool {
+        matches!(self, Action::OrderStatus | Action::RefundStatus | Action::Return | Action::ChangeAddress | Action::Subscribe)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntentEntry {
+    action: Action,
+    #[serde(default)]
+    reply: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    menu: Vec<String>,
+    intents: BTreeMap<String, IntentEntry>,
+    #[serde(default)]
+    buttons: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Script {
+    intents: HashMap<String, IntentEntry>,
+    /// Reply key → button ids, with "menu" expanded.
+    buttons: HashMap<String, Vec<String>>,
+    out_of_scope: String,
+}
+
+impl Script {
+    pub fn load(path: &Path, intents: &[IntentDef], responses: &Responses) -> Result<Self, BotError> {
+        let err = |message: String| BotError::Content { file: path.display().to_string(), message };
+        let text = std::fs::read_to_string(path).map_err(|source| BotError::Io { path: path.display().to_string(), source })?;
+        let file: File = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        for def in intents {
+            let entry = file.intents.get(&def.name).ok_or_else(|| err(format!("intent {:?} has no action", def.name)))?;
+            if matches!(entry.action, Action::Reply | Action::Close) {
+                let key = entry.reply.as_deref().unwrap_or(&def.name);
+                if !responses.has_reply(key) {
+                    return Err(err(format!("intent {:?} replies with {key:?}, which some language lacks", def.name)));
+                }
+            }
+        }
+        if let Some(name) = file.intents.keys().find(|n| !intents.iter().any(|d| &d.name == *n)) {
+            return Err(err(format!("{name:?} is not an intent of intents.toml")));
+        }
+        let out_of_scope = file
+            .intents
+            .iter()
+            .find(|(_, e)| e.action == Action::OutOfScope)
+            .map(|(n, _)| n.clone())
+            .ok_or_else(|| err("no intent has the action out_of_scope".into()))?;
+        let mut buttons = HashMap::new();
+        for (key, ids) in &file.buttons {
+            let mut expanded = Vec::new();
+            for id in ids {
+                let ids: &[String] = if id == "menu" { &file.menu } else { std::slice::from_ref(id) };
+                for id in ids {
+                    if !responses.has_button(id) {
+                        return Err(err(format!("button {id:?} (under {key:?}) has no label in some language")));
+                    }
+                    if !expanded.contains(id) {
+                        expanded.push(id.clone());
+                    }
+                }
+            }
+            buttons.insert(key.clone(), expanded);
+        }
+        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope })
+    }
+
+    pub fn action(&self, intent: &str) -> Action {
+        self.intents.get(intent).map_or(Action::OutOfScope, |e| e.action)
+    }
+
+    pub fn knows(&self, intent: &str) -> bool {
+        self.intents.contains_key(intent)
+    }
+
+    /// The reply key of a `reply`/`close` intent.
+    pub fn reply_key<'a>(&'a self, intent: &'a str) -> &'a str {
+        self.intents.get(intent).and_then(|e| e.reply.as_deref()).unwrap_or(intent)
+    }
+
+    pub fn buttons(&self, reply_key: &str) -> &[String] {
+        self.buttons.get(reply_key).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The intent handled by `action` (the first in name order when several are).
+    pub fn intent_for(&self, action: Action) -> Option<&str> {
+        let mut names: Vec<&String> = self.intents.iter().filter(|(_, e)| e.action == action).map(|(n, _)| n).collect();
+        names.sort();
+        names.first().map(|n| n.as_str())
+    }
+
+    pub fn out_of_scope_intent(&self) -> &str {
+        &self.out_of_scope
+    }
+}

@@ -1,0 +1,185 @@
+//! The one writer: every write goes through a single task that commits whatever has queued up in one
+//! transaction (group commit). SQLite allows one writer at a time anyway; batching turns a thousand
+//! small transactions a second into a few dozen, and callers only hear back after their writes are
+//! durable. Each caller's writes sit in their own savepoint, so one bad request cannot fail another.
+
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use super::OrderRow;
+use crate::error::BotError;
+use crate::events::{ConvState, EventBody};
+
+/// Most callers' writes committed together.
+const MAX_BATCH: usize = 256;
+
+/// One write of a caller's unit of work.
+#[derive(Clone, Debug)]
+pub enum Write {
+    Customer { id: String, name: Option<String>, email: Option<String>, phone: Option<String>, at: i64 },
+    Session { id: String, customer_id: String, token_hash: String, locale: Option<String>, at: i64 },
+    Conversation { id: String, customer_id: String, session_id: Option<String>, channel: String, at: i64 },
+    /// The conversation's current state, a projection of its `state_changed` events.
+    State { conversation_id: String, state: ConvState, at: i64 },
+    Event { conversation_id: String, actor: String, body: EventBody, at: i64 },
+    Order(OrderRow),
+}
+
+struct Job {
+    writes: Vec<Write>,
+    done: oneshot::Sender<Result<Vec<i64>, BotError>>,
+}
+
+/// A handle to the writer task; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub fn spawn(pool: AnyPool) -> Self {
+        let (tx, rx) = mpsc::channel(4096);
+        tokio::spawn(run(pool, rx));
+        Self { tx }
+    }
+
+    /// Commits `writes` atomically; returns the ids of the events among them, in order.
+    pub async fn write(&self, writes: Vec<Write>) -> Result<Vec<i64>, BotError> {
+        let (done, answer) = oneshot::channel();
+        self.tx.send(Job { writes, done }).await.map_err(|_| BotError::Database("the writer has stopped".into()))?;
+        answer.await.map_err(|_| BotError::Database("the writer has stopped".into()))?
+    }
+}
+
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&pool, &mut batch).await;
+    }
+}
+
+async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
+    let mut outcomes: Vec<Result<Vec<i64>, BotError>> = Vec::with_capacity(batch.len());
+    let result: Result<(), BotError> = async {
+        let mut tx = pool.begin().await?;
+        for job in batch.iter() {
+            sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
+            match apply(&mut tx, &job.writes).await {
+                Ok(ids) => {
+                    sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
+                    outcomes.push(Ok(ids));
+                }
+                Err(e) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
+                    outcomes.push(Err(e));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            for (job, outcome) in batch.drain(..).zip(outcomes) {
+                let _ = job.done.send(outcome);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, jobs = batch.len(), "write batch failed");
+            for job in batch.drain(..) {
+                let _ = job.done.send(Err(BotError::Database(e.to_string())));
+            }
+        }
+    }
+}
+
+async fn apply(tx: &mut Transaction<'static, Any>, writes: &[Write]) -> Result<Vec<i64>, BotError> {
+    let mut ids = Vec::new();
+    for w in writes {
+        match w {
+            Write::Customer { id, name, email, phone, at } => {
+                sqlx::query("INSERT INTO customers (id, name, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(name.clone())
+                    .bind(email.clone())
+                    .bind(phone.clone())
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::Session { id, customer_id, token_hash, locale, at } => {
+                sqlx::query("INSERT INTO sessions (id, customer_id, token_hash, locale, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(customer_id)
+                    .bind(token_hash)
+                    .bind(locale.clone())
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::Conversation { id, customer_id, session_id, channel, at } => {
+                sqlx::query(
+                    "INSERT INTO conversations (id, channel, state, created_at, updated_at, customer_id, session_id) \
+                     VALUES ($1, $2, $3, $4, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(channel)
+                .bind(ConvState::Bot.as_str())
+                .bind(at)
+                .bind(customer_id)
+                .bind(session_id.clone())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Write::State { conversation_id, state, at } => {
+                sqlx::query("UPDATE conversations SET state = $1, updated_at = $2 WHERE id = $3")
+                    .bind(state.as_str())
+                    .bind(at)
+                    .bind(conversation_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::Event { conversation_id, actor, body, at } => {
+                let payload = serde_json::to_string(body).map_err(|e| BotError::Database(e.to_string()))?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO events (conversation_id, kind, actor, payload, created_at, ref) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(conversation_id)
+                .bind(body.kind())
+                .bind(actor)
+                .bind(payload)
+                .bind(at)
+                .bind(body.reference().map(str::to_string))
+                .fetch_one(&mut **tx)
+                .await?;
+                ids.push(id);
+            }
+            Write::Order(o) => {
+                sqlx::query(
+                    "INSERT INTO orders (id, status, amount, currency, status_date, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_date = excluded.status_date, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(&o.id)
+                .bind(&o.status)
+                .bind(o.amount)
+                .bind(&o.currency)
+                .bind(o.status_date)
+                .bind(o.updated_at)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    Ok(ids)
+}
