@@ -12,13 +12,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use komek_nlu::{Lang, Nlu};
 use serde::Deserialize;
 use serde_json::json;
+use tower_http::cors::{self, CorsLayer};
 
 pub use error::ApiError;
 
@@ -70,6 +71,14 @@ pub fn router(state: AppState) -> Router {
         .route("/widget/i18n.json", get(widget_strings))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // The widget runs on the business's own site; it authenticates with bearer tokens, never
+        // cookies, so any origin may call.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(cors::Any)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+        )
         .with_state(state)
 }
 

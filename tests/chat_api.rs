@@ -1,0 +1,278 @@
+//! Complete customer conversations against the real service (random port, temporary SQLite file):
+//! over HTTP and WebSocket, in Russian, Kazakh and English; a restart mid-conversation; bad input.
+
+use komek_tests::chat::{Customer, has_kazakh_letters, is_cyrillic};
+use komek_tests::{ADMIN_TOKEN, TestService};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn russian_order_is_asked_once_and_remembered() {
+    let service = TestService::start("ru-order").await;
+    let c = Customer::start(&service.base, Some("ru-RU")).await;
+
+    let t = c.say("Где мой заказ?").await;
+    assert_eq!(t.messages[0]["role"], "customer");
+    assert_eq!(t.bot_lang(), "ru");
+    let ask = t.bot_text();
+    assert!(is_cyrillic(&ask) && !has_kazakh_letters(&ask), "{ask}");
+    assert!(ask.contains("номер заказа"), "asks for the order number: {ask}");
+
+    // 100017 is a shipped demo order: status and expected date in Russian.
+    let t = c.say("100017").await;
+    let status = t.bot_text();
+    assert!(status.contains("100017") && status.contains("в пути"), "{status}");
+    assert!(["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+        .iter()
+        .any(|m| status.contains(m)), "a Russian date: {status}");
+
+    let t = c.say("а когда вернут деньги?").await;
+    let refund = t.bot_text();
+    assert!(refund.contains("100017"), "answered for the remembered order: {refund}");
+    assert!(!refund.contains("номер заказа"), "not asked again: {refund}");
+
+    let (history, state) = c.history(None).await;
+    assert_eq!(state, "bot");
+    let roles: Vec<&str> = history.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["customer", "bot", "customer", "bot", "customer", "bot"]);
+    let ids: Vec<i64> = history.iter().map(|m| m["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase: {ids:?}");
+    let (after, _) = c.history(Some(ids[3])).await;
+    assert_eq!(after.len(), 2, "after=ID returns only newer messages");
+    assert!(history[0]["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kazakh_conversation_over_websocket() {
+    let service = TestService::start("kk-ws").await;
+    // The browser says English; the customer writes Kazakh.
+    let c = Customer::start(&service.base, Some("en-US")).await;
+    let mut live = c.websocket().await;
+
+    live.say("Сәлеметсіз бе").await;
+    let own = live.next_from("customer").await;
+    assert_eq!(own["text"], "Сәлеметсіз бе");
+    let hello = live.next_from("bot").await;
+    assert_eq!(hello["lang"], "kk");
+    assert!(has_kazakh_letters(hello["text"].as_str().unwrap()), "{hello}");
+    assert!(!hello["buttons"].as_array().unwrap().is_empty(), "the greeting offers options");
+
+    live.say("Менің тапсырысым қайда?").await;
+    let ask = live.next_from("bot").await;
+    assert_eq!(ask["lang"], "kk", "{ask}");
+
+    live.say("100003").await;
+    let status = live.next_from("bot").await;
+    let text = status["text"].as_str().unwrap();
+    assert!(text.contains("100003") && has_kazakh_letters(text), "{text}");
+
+    // What came over the socket is what the log holds.
+    let (history, _) = c.history(None).await;
+    assert_eq!(history.len(), 6);
+    assert_eq!(history[5]["id"], status["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_subscription_gets_a_proactive_update() {
+    let service = TestService::start("en-notify").await;
+    let c = Customer::start(&service.base, Some("en-GB")).await;
+    let mut live = c.websocket().await;
+
+    let t = c.say("hello").await;
+    assert_eq!(t.bot_lang(), "en");
+    let t = c.say("where is my order 100009?").await;
+    assert!(t.bot_text().contains("100009"), "{}", t.bot_text());
+    let t = c.say("please notify me when it ships").await;
+    assert!(t.bot_text().contains("100009"), "subscribed to the remembered order: {}", t.bot_text());
+
+    let http = reqwest::Client::new();
+    let url = service.url("/api/v1/orders/100009/status");
+    let r = http.post(&url).bearer_auth("wrong").json(&json!({"status": "shipped"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = http.post(&url).json(&json!({"status": "shipped"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = http.post(&url).bearer_auth(ADMIN_TOKEN).json(&json!({"status": "teleported"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = http.post(service.url("/api/v1/orders/999999/status")).bearer_auth(ADMIN_TOKEN).json(&json!({"status": "shipped"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let r = http.post(&url).bearer_auth(ADMIN_TOKEN).json(&json!({"status": "shipped"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["notified"], 1);
+
+    // The update arrives over the socket without the customer writing anything.
+    let update = loop {
+        let m = live.next_from("bot").await;
+        if m["text"].as_str().unwrap().contains("Shipped") || m["text"].as_str().unwrap().contains("shipped") {
+            if m["text"].as_str().unwrap().contains("100009") {
+                break m;
+            }
+        }
+    };
+    assert_eq!(update["lang"], "en");
+    let (history, _) = c.history(None).await;
+    assert_eq!(history.last().unwrap()["id"], update["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_is_remembered_in_a_later_conversation() {
+    let service = TestService::start("later").await;
+    let c = Customer::start(&service.base, Some("ru")).await;
+    c.say("Где мой заказ 100014?").await;
+    let bye = c.say("Спасибо, до свидания").await;
+    assert_eq!(bye.state, "closed", "{:?}", bye.messages);
+
+    let t = c.say("Когда вернут деньги за заказ?").await;
+    assert_eq!(t.state, "bot");
+    assert!(t.bot_text().contains("100014"), "the later conversation knows the order: {}", t.bot_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_mid_conversation_loses_nothing() {
+    let service = TestService::start("restart").await;
+    let c = Customer::start(&service.base, Some("ru-RU")).await;
+    c.say("Где мой заказ?").await;
+    c.say("100024").await;
+    let (before, _) = c.history(None).await;
+
+    let service = service.restart().await;
+    let c = c.moved_to(&service.base);
+    let (after_restart, _) = c.history(None).await;
+    assert_eq!(after_restart, before, "the transcript survives the restart");
+
+    let t = c.say("а когда вернут деньги?").await;
+    assert!(t.bot_text().contains("100024"), "memory rebuilt from the log: {}", t.bot_text());
+    let (all, _) = c.history(None).await;
+    assert_eq!(all.len(), before.len() + 2);
+    assert_eq!(&all[..before.len()], &before[..]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_clear_errors_and_loses_nothing() {
+    let service = TestService::start("bad-input").await;
+    let c = Customer::start(&service.base, None).await;
+    let other = Customer::start(&service.base, None).await;
+    let token = c.token.clone();
+
+    let cases: Vec<(String, Option<&str>, StatusCode, &str)> = vec![
+        (json!({"text": ""}).to_string(), Some(&token), StatusCode::BAD_REQUEST, "empty_text"),
+        (json!({"text": "  \n\t "}).to_string(), Some(&token), StatusCode::BAD_REQUEST, "empty_text"),
+        (json!({"text": "я".repeat(4001)}).to_string(), Some(&token), StatusCode::PAYLOAD_TOO_LARGE, "text_too_long"),
+        ("{\"text\": ".into(), Some(&token), StatusCode::BAD_REQUEST, "invalid_json"),
+        ("".into(), Some(&token), StatusCode::BAD_REQUEST, "invalid_json"),
+        (json!({"txt": "hi"}).to_string(), Some(&token), StatusCode::BAD_REQUEST, "invalid_request"),
+        (json!({"text": 42}).to_string(), Some(&token), StatusCode::BAD_REQUEST, "invalid_request"),
+        (json!({"text": "hi"}).to_string(), None, StatusCode::UNAUTHORIZED, "unauthorized"),
+        (json!({"text": "hi"}).to_string(), Some("not-a-token"), StatusCode::UNAUTHORIZED, "unauthorized"),
+        (json!({"text": "hi"}).to_string(), Some(&other.token), StatusCode::UNAUTHORIZED, "unauthorized"),
+        (format!("{{\"text\": \"{}\"}}", "a".repeat(70_000)), Some(&token), StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+    ];
+    for (body, tok, status, code) in &cases {
+        let (s, v) = c.post_raw(body, *tok).await;
+        assert_eq!((s, v["error"]["code"].as_str().unwrap_or_default()), (*status, *code), "{}", &body[..body.len().min(60)]);
+        assert!(!v["error"]["message"].as_str().unwrap_or_default().is_empty());
+    }
+    // Bytes that are not UTF-8.
+    let r = c.http.post(c.messages_url()).bearer_auth(&token).body(vec![0xff, 0xfe, 0x00, 0x80]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Unknown session, and a history read with another session's token.
+    let r = c.http.get(format!("{}/api/v1/chat/sessions/s_nope/messages", c.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = c.http.get(other.messages_url()).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = c.http.get(format!("{}?after=yesterday", c.messages_url())).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "invalid_query");
+
+    // Hostile text is kept and returned verbatim, as text.
+    let hostile = [
+        "<script>alert('x')</script><img src=x onerror=alert(1)>",
+        "'; DROP TABLE events; --",
+        "\u{202e}gnp.exe \u{200b}zero\u{200d}width\u{feff}",
+        "😡🙏🏽 مرحبا، أين طلبي؟",
+    ];
+    for text in hostile {
+        let t = c.say(text).await;
+        assert_eq!(t.messages[0]["text"], text);
+    }
+    let (history, _) = c.history(None).await;
+    let customer_texts: Vec<&str> = history.iter().filter(|m| m["role"] == "customer").map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(customer_texts, hostile, "exactly the accepted messages, nothing from the refused ones");
+    let (other_history, _) = other.history(None).await;
+    assert!(other_history.is_empty(), "nothing leaked into another session");
+
+    // A WebSocket with a wrong token is refused; a malformed frame gets an error frame.
+    let bad = format!("{}/api/v1/chat/sessions/{}/ws?token=nope", c.base.replace("http://", "ws://"), c.session_id);
+    assert!(tokio_tungstenite::connect_async(bad).await.is_err());
+    let mut live = c.websocket().await;
+    live.send_raw("{not json").await;
+    let f = live.next().await;
+    assert_eq!(f["type"], "error");
+    assert_eq!(f["error"]["code"], "invalid_json");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rate_limit_refuses_a_flood_without_losing_accepted_messages() {
+    let service = TestService::start("rate").await;
+    let c = Customer::start(&service.base, Some("en")).await;
+    let mut accepted = Vec::new();
+    let mut refused = 0;
+    for i in 0..40 {
+        let text = format!("hello {i}");
+        let (s, v) = c.post_raw(&json!({"text": text}).to_string(), Some(&c.token)).await;
+        match s {
+            StatusCode::OK => accepted.push(text),
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_eq!(v["error"]["code"], "rate_limited");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(refused > 0, "a flood of 40 messages meets the limit");
+    let (history, _) = c.history(None).await;
+    let texts: Vec<String> = history.iter().filter(|m| m["role"] == "customer").map(|m| m["text"].as_str().unwrap().to_string()).collect();
+    assert_eq!(texts, accepted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_dead_ends_out_of_scope_and_escalation() {
+    let service = TestService::start("oos").await;
+    let c = Customer::start(&service.base, Some("ru")).await;
+    let t = c.say("Какая завтра погода в Париже?").await;
+    assert!(t.button_ids().contains(&"order_status".to_string()), "options offered: {:?}", t.messages);
+    let t = c.say("Посоветуй хороший фильм на вечер").await;
+    assert!(t.button_ids().contains(&"human_agent".to_string()), "a person offered after two misses: {:?}", t.messages);
+    let t = c.click("human_agent", "Связаться с оператором").await;
+    assert_eq!(t.state, "waiting_agent");
+    assert_eq!(t.bot_lang(), "ru");
+
+    // An explicit request for a person goes to a person on that very message.
+    let c = Customer::start(&service.base, Some("kk")).await;
+    let t = c.say("Операторға қосыңызшы").await;
+    assert_eq!(t.state, "waiting_agent", "{:?}", t.messages);
+    assert!(has_kazakh_letters(&t.bot_text()), "{}", t.bot_text());
+    // While waiting for a person the bot stays quiet, but every message is kept.
+    let t = c.say("Тапсырыс нөмірі 100005").await;
+    assert_eq!(t.messages.len(), 1);
+    assert_eq!(t.state, "waiting_agent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widget_files_and_strings_are_served() {
+    let service = TestService::start("assets").await;
+    let http = reqwest::Client::new();
+    let page = http.get(service.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/widget.js"), "the demo page embeds the widget");
+    let js = http.get(service.url("/widget.js")).send().await.unwrap();
+    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let strings: serde_json::Value = http.get(service.url("/widget/i18n.json")).send().await.unwrap().json().await.unwrap();
+    for code in ["ru", "kk", "en", "uk", "uz", "tr", "de", "es", "fr", "zh", "ar"] {
+        assert!(strings["languages"][code]["ui"]["placeholder"].is_string(), "{code}");
+    }
+    assert_eq!(strings["languages"]["ar"]["dir"], "rtl");
+    let metrics = http.get(service.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("komek_customer_messages_total"));
+}
