@@ -123,9 +123,17 @@ async fn the_order_is_remembered_in_a_later_conversation() {
     let bye = c.say("Спасибо, до свидания").await;
     assert_eq!(bye.state, "closed", "{:?}", bye.messages);
 
+    // A new conversation about the same order within a week: not asked for the number again, and
+    // handed to a person as a repeat contact, with the order in the brief.
     let t = c.say("Когда вернут деньги за заказ?").await;
-    assert_eq!(t.state, "bot");
-    assert!(t.bot_text().contains("100014"), "the later conversation knows the order: {}", t.bot_text());
+    assert!(!t.bot_text().contains("номер заказа"), "{}", t.bot_text());
+    assert_eq!(t.state, "waiting_agent", "{:?}", t.messages);
+    let sup = komek_tests::agent::agent(&service, "sup", &[komek_nlu::Lang::Ru], "supervisor").await;
+    let queue = sup.queue().await;
+    assert_eq!(queue[0]["reason"], "repeat_contact");
+    assert_eq!(queue[0]["brief"]["facts"]["order_id"], "100014");
+    assert_eq!(queue[0]["brief"]["past_contacts"].as_array().unwrap().len(), 1);
+    assert_ne!(queue[0]["conversation_id"].as_str().unwrap(), c.conversation_id, "a new conversation");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -243,11 +251,17 @@ async fn no_dead_ends_out_of_scope_and_escalation() {
     let c = Customer::start(&service.base, Some("ru")).await;
     let t = c.say("Какая завтра погода в Париже?").await;
     assert!(t.button_ids().contains(&"order_status".to_string()), "options offered: {:?}", t.messages);
+    assert!(t.button_ids().contains(&"human_agent".to_string()), "a person is one click away: {:?}", t.messages);
+    // A second miss in a row: a person takes over.
     let t = c.say("Посоветуй хороший фильм на вечер").await;
-    assert!(t.button_ids().contains(&"human_agent".to_string()), "a person offered after two misses: {:?}", t.messages);
+    assert_eq!(t.state, "waiting_agent", "{:?}", t.messages);
+    assert_eq!(t.bot_lang(), "ru");
+
+    // The button leads to a person directly.
+    let c = Customer::start(&service.base, Some("ru")).await;
+    c.say("Какая завтра погода в Париже?").await;
     let t = c.click("human_agent", "Связаться с оператором").await;
     assert_eq!(t.state, "waiting_agent");
-    assert_eq!(t.bot_lang(), "ru");
 
     // An explicit request for a person goes to a person on that very message.
     let c = Customer::start(&service.base, Some("kk")).await;

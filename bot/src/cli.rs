@@ -50,6 +50,29 @@ enum Command {
         #[command(subcommand)]
         command: NluCommand,
     },
+    /// Agent accounts.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Creates an agent; the password is the first line of stdin (no prompt when stdin is not a
+    /// terminal), hashed with Argon2id.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Languages the agent works in, e.g. ru,kk,en.
+        #[arg(long)]
+        languages: String,
+        #[arg(long, default_value = "agent", value_parser = ["agent", "supervisor"])]
+        role: String,
+        /// Conversations the agent takes at once.
+        #[arg(long, default_value_t = 3)]
+        capacity: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +169,7 @@ pub fn run() -> anyhow::Result<()> {
     match cli.command {
         None | Some(Command::Serve) => serve(),
         Some(Command::Nlu { command }) => run_nlu(command),
+        Some(Command::Agent { command }) => run_agent(command),
         Some(Command::Check { models }) => check_content(&ModelPaths::new(models)),
         Some(Command::Train { force, models }) => {
             let paths = ModelPaths::new(models);
@@ -288,6 +312,30 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
     }
 }
 
+fn run_agent(command: AgentCommand) -> anyhow::Result<()> {
+    let AgentCommand::Add { username, languages, role, capacity } = command;
+    let languages = parse_language_list(&languages)?;
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("password for {username}: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
+    let password = line.trim_end_matches(['\n', '\r']);
+    let config = crate::config::Config::from_env()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let agent = runtime.block_on(async {
+        let store = crate::store::Store::open(&config.database_url).await?;
+        crate::agents::add_agent(
+            &store,
+            crate::agents::NewAgent { username: &username, password, languages: &languages, role: &role, capacity },
+        )
+        .await
+    })?;
+    println!("added {} {} ({}), languages {}", agent.role, agent.username, agent.id, agent.languages.join(","));
+    Ok(())
+}
+
 fn serve() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -304,11 +352,13 @@ fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {
     let content = komek_nlu::content::Content::load(&paths.content())?;
     komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
     let responses = Responses::load(&paths.content().join("responses"))?;
+    crate::dialogue::Script::load(&paths.content().join("dialogue.toml"), &content.intents, &responses)?;
+    crate::http::assets::load_widget_strings(&paths.content().join("widget"))?;
     let mut langs: Vec<&str> = content.examples.iter().map(|e| e.lang.code()).collect();
     langs.sort_unstable();
     langs.dedup();
     println!(
-        "content OK: {} intents, {} examples in {} languages ({}), replies in {} languages",
+        "content OK: {} intents, {} examples in {} languages ({}), replies and widget strings in {} languages, dialogue.toml consistent",
         content.intents.len(),
         content.examples.len(),
         langs.len(),

@@ -23,6 +23,8 @@ pub struct Config {
     /// Customer messages per session: a burst, then a steady rate (`KOMEK_RATE_BURST`, `KOMEK_RATE_PER_SECOND`).
     pub rate_burst: u32,
     pub rate_per_second: f64,
+    /// How long an agent's login lasts (`KOMEK_AGENT_TOKEN_TTL_SECONDS`, default 12 hours).
+    pub agent_token_ttl_seconds: i64,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -46,6 +48,7 @@ impl Config {
             orders_url: std::env::var("KOMEK_ORDERS_URL").ok().filter(|u| !u.trim().is_empty()),
             rate_burst: number(&var("KOMEK_RATE_BURST", "20"), "KOMEK_RATE_BURST")?,
             rate_per_second: number(&var("KOMEK_RATE_PER_SECOND", "2"), "KOMEK_RATE_PER_SECOND")?,
+            agent_token_ttl_seconds: number(&var("KOMEK_AGENT_TOKEN_TTL_SECONDS", "43200"), "KOMEK_AGENT_TOKEN_TTL_SECONDS")?,
         })
     }
 
@@ -60,6 +63,7 @@ impl Config {
             orders_url: None,
             rate_burst: 20,
             rate_per_second: 2.0,
+            agent_token_ttl_seconds: 43_200,
         }
     }
 }

@@ -15,6 +15,9 @@ pub enum BotError {
     Database(String),
     #[error("{0}")]
     Upstream(String),
+    /// A conditional write lost a race (e.g. two agents claiming one handoff).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl From<sqlx::Error> for BotError {

@@ -78,6 +78,9 @@ pub enum EventBody {
         lang: Lang,
         /// The reply template it came from.
         key: String,
+        /// The intent this answers, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intent: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         buttons: Vec<Button>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +96,13 @@ pub enum EventBody {
     Fact { name: String, value: String },
     Subscribed { order_id: String },
     StateChanged { from: ConvState, to: ConvState, reason: String },
+    /// The conversation went to the queue for a person.
+    HandoffRequested { handoff_id: String, reason: String, rule: String, priority: u32 },
+    AgentJoined { handoff_id: String, agent: String },
+    /// An agent's internal note; customers never see it.
+    Note { text: String, agent: String },
+    /// The customer's answer to a survey question (`ces` 1–7, `csat` 1–5).
+    SurveyAnswer { question: String, score: u8 },
 }
 
 impl EventBody {
@@ -108,6 +118,10 @@ impl EventBody {
             EventBody::Fact { .. } => "fact",
             EventBody::Subscribed { .. } => "subscribed",
             EventBody::StateChanged { .. } => "state_changed",
+            EventBody::HandoffRequested { .. } => "handoff_requested",
+            EventBody::AgentJoined { .. } => "agent_joined",
+            EventBody::Note { .. } => "note",
+            EventBody::SurveyAnswer { .. } => "survey_answer",
         }
     }
 
@@ -116,6 +130,7 @@ impl EventBody {
         match self {
             EventBody::Subscribed { order_id } => Some(order_id),
             EventBody::Fact { name, .. } => Some(name),
+            EventBody::HandoffRequested { handoff_id, .. } | EventBody::AgentJoined { handoff_id, .. } => Some(handoff_id),
             _ => None,
         }
     }
@@ -155,6 +170,9 @@ pub struct Message {
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<Button>,
+    /// The agent who wrote it (agent messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }
 
 impl Event {
@@ -167,6 +185,10 @@ impl Event {
             lang,
             created_at: rfc3339(self.at),
             buttons: buttons.to_vec(),
+            author: match &self.body {
+                EventBody::AgentMessage { agent, .. } => Some(agent.clone()),
+                _ => None,
+            },
         })
     }
 }

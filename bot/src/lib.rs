@@ -1,6 +1,7 @@
 //! The Komek service as a library: the `komek` binary is a thin wrapper around [`cli::run`], and
 //! end-to-end tests start the same code in-process.
 
+pub mod agents;
 pub mod backoffice;
 pub mod chat;
 pub mod cli;

@@ -9,7 +9,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::backoffice::{BackOffice, RemoteOrders, seed_demo_orders};
-use crate::chat::Chat;
+use crate::chat::{Chat, HandoffSettings};
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::dialogue::responses::Responses;
@@ -22,17 +22,48 @@ use crate::http::{AppState, router};
 use crate::models::{ModelPaths, train_if_needed};
 use crate::store::Store;
 
+/// Login attempts per username: a burst of 10, then one every 6 seconds.
+const LOGIN_BURST: u32 = 10;
+const LOGIN_PER_SECOND: f64 = 1.0 / 6.0;
+
+/// How often agents get their queue re-sent (waiting times, expired offers).
+const QUEUE_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The handoff policy (`handoff-policy.toml`) and the brief's words (`handoff/<lang>.toml`).
+pub fn load_handoff_settings(content: &std::path::Path) -> Result<HandoffSettings, BotError> {
+    let read = |path: std::path::PathBuf| std::fs::read_to_string(&path).map_err(|source| BotError::Io { path: path.display().to_string(), source });
+    let policy_path = content.join("handoff-policy.toml");
+    let policy = komek_handoff::Policy::from_toml(&read(policy_path.clone())?)
+        .map_err(|e| BotError::Content { file: policy_path.display().to_string(), message: e.to_string() })?;
+    let mut texts = std::collections::HashMap::new();
+    for path in komek_nlu::content::toml_files(&content.join("handoff"))? {
+        let t = komek_handoff::texts::BriefTexts::from_toml(&read(path.clone())?)
+            .map_err(|e| BotError::Content { file: path.display().to_string(), message: e.to_string() })?;
+        let lang = komek_nlu::Lang::from_code(&t.lang)
+            .ok_or_else(|| BotError::Content { file: path.display().to_string(), message: format!("unsupported language {:?}", t.lang) })?;
+        texts.insert(lang, t);
+    }
+    if !texts.contains_key(&komek_nlu::Lang::En) {
+        return Err(BotError::Content { file: content.join("handoff").display().to_string(), message: "en.toml is missing".into() });
+    }
+    Ok(HandoffSettings { policy, texts })
+}
+
 /// A running service.
 pub struct Running {
     pub addr: SocketAddr,
+    /// The service's store (tests and tools use it to set up agents).
+    pub store: Store,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
+    ticker: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn shutdown(self) -> Result<(), BotError> {
         let _ = self.stop.send(());
+        self.ticker.abort();
         self.task.await.map_err(|e| BotError::Config(format!("server task: {e}")))?
     }
 }
@@ -62,14 +93,28 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let intents = komek_nlu::content::Content::load(&content)?.intents;
     let script = Script::load(&content.join("dialogue.toml"), &intents, &responses)?;
     let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
+    let console_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("console"))?);
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone() });
     let nlu = Arc::new(nlu);
-    let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, config.rate_burst, config.rate_per_second));
+    let handoff = load_handoff_settings(&content)?;
+    let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second));
+    // Waiting times tick and offers to one agent expire: agents' queues are re-sent now and then.
+    let ticker = {
+        let chat = chat.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(QUEUE_REFRESH);
+            loop {
+                every.tick().await;
+                chat.refresh_queues().await;
+            }
+        })
+    };
     let admin_token_hash = token_hash(&admin_token(config)?);
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
     let addr = listener.local_addr().map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
+    let running_store = store.clone();
     let app = router(AppState {
         nlu,
         store,
@@ -78,6 +123,9 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         metrics: Arc::new(Metrics::default()),
         admin_token_hash,
         widget_strings,
+        console_strings,
+        agent_token_ttl_seconds: config.agent_token_ttl_seconds,
+        login_limiter: Arc::new(crate::chat::rate::RateLimiter::new(LOGIN_BURST, LOGIN_PER_SECOND)),
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -89,7 +137,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    Ok(Running { addr, stop, task })
+    Ok(Running { addr, store: running_store, stop, task, ticker })
 }
 
 /// The back-office token: configured, or one made on first start and kept beside the SQLite file

@@ -2,8 +2,10 @@
 //! order updates, and live delivery to connected clients. Every change is written to the event log
 //! first; the memory kept here is a cache of the fold over that log.
 
+mod handoffs;
 pub mod hub;
 pub mod rate;
+mod survey;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +14,9 @@ use komek_nlu::lang::{ConversationLanguage, LanguageHint, Switch};
 use komek_nlu::{Lang, Nlu};
 use serde_json::json;
 
+use komek_handoff::texts::BriefTexts;
+use komek_handoff::Policy;
+
 use crate::backoffice::Order;
 use crate::clock::now_ms;
 use crate::dialogue::{Dialogue, Input, Memory};
@@ -19,11 +24,14 @@ use crate::error::BotError;
 use crate::events::{ConvState, Event, EventBody, Message};
 use crate::secrets::{new_id, new_token, same, token_hash};
 use crate::store::{ConversationRow, SessionRow, Store, Write};
+pub use handoffs::{AgentResult, QueueItem, Refusal};
 pub use hub::Hub;
 use rate::RateLimiter;
 
 /// The channel name of the web widget.
 pub const WEB: &str = "web";
+/// How far back earlier conversations count as past contacts.
+const PAST_CONTACT_WINDOW_MS: i64 = 30 * 86_400_000;
 /// Cached conversation memories kept before idle ones are dropped.
 const MAX_CACHED: usize = 50_000;
 
@@ -62,20 +70,31 @@ pub struct Chat {
     pub nlu: Arc<Nlu>,
     pub dialogue: Arc<Dialogue>,
     pub hub: Hub,
+    pub handoff: HandoffSettings,
     limiter: RateLimiter,
     default_lang: Lang,
     slots: Mutex<HashMap<String, Slot>>,
     sessions: Mutex<HashMap<String, SessionRow>>,
+    /// Open agent WebSockets per agent id: who is online.
+    presence: Mutex<HashMap<String, usize>>,
+}
+
+/// The handoff policy and the brief's words per language, from `models/content`.
+pub struct HandoffSettings {
+    pub policy: Policy,
+    pub texts: HashMap<Lang, BriefTexts>,
 }
 
 impl Chat {
-    pub fn new(store: Store, nlu: Arc<Nlu>, dialogue: Arc<Dialogue>, rate_burst: u32, rate_per_second: f64) -> Self {
+    pub fn new(store: Store, nlu: Arc<Nlu>, dialogue: Arc<Dialogue>, handoff: HandoffSettings, rate_burst: u32, rate_per_second: f64) -> Self {
         let default_lang = nlu.default_lang;
         Self {
             store,
             nlu,
             dialogue,
             hub: Hub::default(),
+            handoff,
+            presence: Mutex::new(HashMap::new()),
             limiter: RateLimiter::new(rate_burst, rate_per_second),
             default_lang,
             slots: Mutex::new(HashMap::new()),
@@ -163,6 +182,12 @@ impl Chat {
             None => self.load_session_memory(session).await?,
         };
         let now = now_ms();
+        if let Some(answer) = survey::answer(&memory, text, button) {
+            let (memory, outcome) = self.survey_turn(memory, text, button, answer, now).await?;
+            *guard = Some(memory);
+            drop(guard);
+            return Ok(outcome);
+        }
         let mut writes = Vec::new();
         let mut memory = if memory.state == ConvState::Closed { self.reopen(memory, &mut writes, now) } else { memory };
         let conv = memory.conversation_id.clone();
@@ -171,7 +196,9 @@ impl Chat {
         let decision = lang_state.observe(&self.nlu.detector, text);
         let parse = self.nlu.parse(text, Some(decision.lang));
         let input = Input { text, button, parse: &parse, lang: decision.lang };
-        let reply = self.dialogue.respond(&memory, &input).await?;
+        let resolved = self.dialogue.resolve(&memory, &input);
+        let escalation = if memory.state == ConvState::Bot { self.escalation(&memory, &input, &resolved, text, now) } else { None };
+        let reply = self.dialogue.respond(&memory, &input, &resolved, escalation.as_ref().map(|e| e.reason.as_str())).await?;
 
         let mut bodies = vec![
             EventBody::CustomerMessage { text: text.to_string(), lang: decision.lang, button: button.map(str::to_string) },
@@ -187,23 +214,36 @@ impl Chat {
             bodies.push(EventBody::Subscribed { order_id: order_id.clone() });
         }
         let last = reply.replies.len().saturating_sub(1);
+        let answered = (!reply.intent.is_empty()).then(|| reply.intent.clone());
         for (i, r) in reply.replies.iter().enumerate() {
             bodies.push(EventBody::BotMessage {
                 text: r.text.clone(),
                 lang: decision.lang,
                 key: r.key.clone(),
+                intent: answered.clone(),
                 buttons: r.buttons.clone(),
                 awaiting: if i == last { reply.awaiting.clone() } else { None },
                 proactive: false,
             });
         }
-        let mut state_changed = false;
+        let mut state_changed = None;
         if let Some((to, why)) = &reply.state {
             if *to != memory.state {
                 bodies.push(EventBody::StateChanged { from: memory.state, to: *to, reason: why.clone() });
                 writes.push(Write::State { conversation_id: conv.clone(), state: *to, at: now });
-                state_changed = true;
+                state_changed = Some(*to);
             }
+        }
+        // A new handoff: its brief is built from the conversation including this turn.
+        let mut new_handoff = None;
+        if state_changed == Some(ConvState::WaitingAgent) {
+            let escalation = escalation.unwrap_or_else(|| self.sensitive_escalation(&memory, why_of(&reply.state)));
+            let (handoff_bodies, handoff_writes, id) = self.open_handoff(&memory, &bodies, &escalation, decision.lang, now).await?;
+            bodies.extend(handoff_bodies);
+            writes.extend(handoff_writes);
+            new_handoff = Some(id);
+        } else if matches!(memory.state, ConvState::WaitingAgent | ConvState::WithAgent) {
+            writes.extend(self.refreshed_brief(&memory, &bodies, now));
         }
         let first_event = writes.iter().filter(|w| matches!(w, Write::Event { .. })).count();
         for body in &bodies {
@@ -216,14 +256,19 @@ impl Chat {
             .map(|(id, body)| Event { id: *id, conversation_id: conv.clone(), actor: actor_of(&body).into(), at: now, body })
             .collect();
         for e in &events {
-            memory.apply(&e.body);
-            memory.last_event_id = e.id;
+            memory.apply(e);
         }
         let state = memory.state;
         let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
+        let owner = memory.agent.clone();
+        let in_queue = state == ConvState::WaitingAgent;
         *guard = Some(memory);
         drop(guard);
-        self.publish(&session.id, &messages, state_changed.then_some(state));
+        self.publish(&session.id, &messages, state_changed);
+        self.tell_agents(&conv, owner.as_deref(), &messages, state_changed).await;
+        if new_handoff.is_some() || in_queue {
+            self.refresh_queues().await;
+        }
         Ok(TurnOutcome { messages, state })
     }
 
@@ -246,6 +291,7 @@ impl Chat {
                 text: reply.text,
                 lang,
                 key: reply.key,
+                intent: None,
                 buttons: reply.buttons,
                 awaiting: None,
                 proactive: true,
@@ -253,7 +299,7 @@ impl Chat {
             let now = now_ms();
             let ids = self.store.writer.write(vec![event(&conv.id, "bot", body.clone(), now)]).await?;
             let e = Event { id: ids[0], conversation_id: conv.id.clone(), actor: "bot".into(), at: now, body };
-            memory.apply(&e.body);
+            memory.apply(&e);
             // Keep the cache only if it holds the customer's current conversation.
             if conv.session_id.is_none() || self.is_current(&conv).await? {
                 *guard = Some(memory);
@@ -267,7 +313,7 @@ impl Chat {
         Ok(told)
     }
 
-    async fn is_current(&self, conv: &ConversationRow) -> Result<bool, BotError> {
+    pub(crate) async fn is_current(&self, conv: &ConversationRow) -> Result<bool, BotError> {
         let Some(session_id) = &conv.session_id else { return Ok(true) };
         Ok(self.store.current_conversation_of_session(session_id).await?.is_some_and(|c| c.id == conv.id))
     }
@@ -285,13 +331,27 @@ impl Chat {
         });
         writes.push(event(&id, "customer", EventBody::ConversationStarted { channel: old.channel.clone(), locale: None }, now));
         writes.push(event(&id, "system", EventBody::Language { state: old.lang.clone(), reason: Switch::Kept }, now));
+        let mut past = old.past.clone();
+        past.push(old.as_past_contact());
+        if !old.customer.channels.contains(&old.channel) {
+            // Not possible for a stored conversation; kept for clarity.
+        }
         Memory {
             conversation_id: id,
+            started_at: now,
             state: ConvState::Bot,
             awaiting: None,
             misses: 0,
             subscriptions: Default::default(),
             customer_messages: 0,
+            turns: Vec::new(),
+            past,
+            handoff_id: None,
+            agent: None,
+            resolved: false,
+            own_orders: Vec::new(),
+            handed_off: false,
+            escalation: None,
             ..old
         }
     }
@@ -306,13 +366,16 @@ impl Chat {
     }
 
     /// Rebuilds a conversation's memory from the log.
-    async fn load_memory(&self, conv: &ConversationRow) -> Result<Memory, BotError> {
+    pub(crate) async fn load_memory(&self, conv: &ConversationRow) -> Result<Memory, BotError> {
         let facts = self.store.customer_facts(&conv.customer_id).await?;
         let events = self.store.conversation_events(&conv.id).await?;
-        Ok(Memory::rebuild(conv, self.default_lang, &facts, &events))
+        let past = self.store.past_contacts(&conv.customer_id, &conv.id, conv.created_at - PAST_CONTACT_WINDOW_MS).await?;
+        let mut memory = Memory::rebuild(conv, self.default_lang, &facts, &events, past);
+        memory.customer = self.store.customer_info(&conv.customer_id).await?;
+        Ok(memory)
     }
 
-    fn slot(&self, customer_id: &str) -> Slot {
+    pub(crate) fn slot(&self, customer_id: &str) -> Slot {
         let mut slots = self.slots.lock().expect("slot lock");
         if slots.len() >= MAX_CACHED {
             // Only slots nobody is using right now are dropped; their memory reloads from the log.
@@ -321,7 +384,7 @@ impl Chat {
         slots.entry(customer_id.to_string()).or_default().clone()
     }
 
-    fn publish(&self, session_id: &str, messages: &[Message], state: Option<ConvState>) {
+    pub(crate) fn publish(&self, session_id: &str, messages: &[Message], state: Option<ConvState>) {
         for m in messages {
             self.hub.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
         }
@@ -331,15 +394,20 @@ impl Chat {
     }
 }
 
-fn event(conversation_id: &str, actor: &str, body: EventBody, at: i64) -> Write {
+pub(crate) fn event(conversation_id: &str, actor: &str, body: EventBody, at: i64) -> Write {
     Write::Event { conversation_id: conversation_id.to_string(), actor: actor.to_string(), body, at }
 }
 
-fn actor_of(body: &EventBody) -> &'static str {
+fn why_of(state: &Option<(ConvState, String)>) -> &str {
+    state.as_ref().map_or("", |(_, why)| why.as_str())
+}
+
+pub(crate) fn actor_of(body: &EventBody) -> &'static str {
     match body {
         EventBody::CustomerMessage { .. } | EventBody::Fact { .. } | EventBody::Subscribed { .. } => "customer",
         EventBody::Parse { .. } => "nlu",
-        EventBody::BotMessage { .. } | EventBody::StateChanged { .. } => "bot",
+        EventBody::SurveyAnswer { .. } => "customer",
+        EventBody::BotMessage { .. } | EventBody::StateChanged { .. } | EventBody::HandoffRequested { .. } => "bot",
         _ => "system",
     }
 }

@@ -6,7 +6,6 @@ pub mod memory;
 pub mod responses;
 pub mod script;
 
-use komek_nlu::parse::EscalationReason;
 use komek_nlu::{Lang, Parse};
 
 use crate::backoffice::{BackOffice, Order};
@@ -38,6 +37,18 @@ pub struct Reply {
     pub buttons: Vec<Button>,
 }
 
+/// The intent the bot acts on, and an address when the message answered "which address?".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    pub intent: String,
+    pub address: Option<String>,
+}
+
+/// The `awaiting.intent` of survey questions.
+pub const SURVEY: &str = "survey";
+/// Survey questions and their scales.
+pub const SURVEY_SCALES: &[(&str, u8)] = &[("ces", 7), ("csat", 5)];
+
 /// What the bot does in answer to one message.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decision {
@@ -59,7 +70,9 @@ pub struct Dialogue {
 }
 
 impl Dialogue {
-    pub async fn respond(&self, memory: &Memory, input: &Input<'_>) -> Result<Decision, BotError> {
+    /// What to say and do. `resolved` comes from [`Dialogue::resolve`]; `escalation` is the handoff
+    /// policy's reason when it decided that a person takes over.
+    pub async fn respond(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved, escalation: Option<&str>) -> Result<Decision, BotError> {
         let mut d = Decision::default();
         let lang = input.lang;
         let pick = memory.customer_messages as usize;
@@ -69,43 +82,41 @@ impl Dialogue {
                 d.facts.push((kind.to_string(), v));
             }
         }
+        let remember_order = |d: &mut Decision| {
+            if let Some(id) = given_order.clone().filter(|id| memory.facts.get("order_id") != Some(id)) {
+                d.facts.push(("order_id".into(), id));
+            }
+        };
         // While a person handles (or is about to handle) the conversation, the bot stays silent;
         // the messages are in the log for the agent.
         if matches!(memory.state, ConvState::WaitingAgent | ConvState::WithAgent) {
-            if let Some(id) = given_order.filter(|id| memory.facts.get("order_id") != Some(id)) {
-                d.facts.push(("order_id".into(), id));
-            }
+            remember_order(&mut d);
             return Ok(d);
         }
-        let (intent, address) = self.resolve_intent(memory, input, given_order.is_some());
+        let intent = resolved.intent.clone();
+        let address = resolved.address.clone();
         d.intent = intent.clone();
-        let action = self.script.action(&intent);
-
-        let clicked_person = input.button.is_some() && action == Action::Handoff;
-        // A sensitive intent escalates only when it is what the bot acts on (not when the message
-        // answered the bot's question and was read as something else).
-        let nlu_escalates = input.parse.escalate.needed
-            && input.button.is_none()
-            && (input.parse.escalate.reason != Some(EscalationReason::SensitiveIntent) || intent == input.parse.intent.name);
-        if nlu_escalates || clicked_person {
-            let reason = match (&input.parse.escalate.reason, clicked_person) {
-                (Some(r), false) => serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)),
-                _ => None,
-            }
-            .unwrap_or_else(|| "customer_request".into());
-            if let Some(id) = given_order.filter(|id| memory.facts.get("order_id") != Some(id)) {
-                d.facts.push(("order_id".into(), id));
-            }
-            self.hand_off(&mut d, lang, &reason, pick);
+        if let Some(reason) = escalation {
+            remember_order(&mut d);
+            self.hand_off(&mut d, lang, reason, pick);
             return Ok(d);
         }
-
+        let action = self.script.action(&intent);
         match action {
-            Action::Reply | Action::Close => {
+            Action::Reply => {
                 let key = self.script.reply_key(&intent).to_string();
                 d.replies.push(self.reply(lang, &key, &[], pick));
-                if action == Action::Close {
-                    d.state = Some((ConvState::Closed, "customer_goodbye".into()));
+            }
+            Action::Close => {
+                d.state = Some((ConvState::Closed, "customer_goodbye".into()));
+                // A short survey when the bot resolved something, else a plain goodbye.
+                if memory.resolved {
+                    d.replies.push(self.reply(lang, "goodbye_survey", &[], pick));
+                    d.replies.push(self.survey_question(lang, "ces"));
+                    d.awaiting = Some(Awaiting { intent: SURVEY.into(), slot: "ces".into() });
+                } else {
+                    let key = self.script.reply_key(&intent).to_string();
+                    d.replies.push(self.reply(lang, &key, &[], pick));
                 }
             }
             Action::Handoff => self.hand_off(&mut d, lang, "sensitive_intent", pick),
@@ -121,6 +132,11 @@ impl Dialogue {
 
     /// Which intent to act on: a clicked button, or the parse — unless the message answers what the
     /// bot just asked for (an order number, an address).
+    pub fn resolve(&self, memory: &Memory, input: &Input<'_>) -> Resolved {
+        let (intent, address) = self.resolve_intent(memory, input, entity(input.parse, "order_id").is_some());
+        Resolved { intent, address }
+    }
+
     fn resolve_intent(&self, memory: &Memory, input: &Input<'_>, has_order: bool) -> (String, Option<String>) {
         if let Some(b) = input.button.filter(|b| self.script.knows(b)) {
             return (b.to_string(), None);
@@ -258,6 +274,14 @@ impl Dialogue {
             .map(|id| Button { id: id.clone(), label: self.responses.button(lang, id) })
             .collect();
         Reply { key: key.to_string(), text: self.responses.reply(lang, key, vars, pick), buttons }
+    }
+
+    /// A survey question (`ces` or `csat`) with one button per score.
+    pub fn survey_question(&self, lang: Lang, question: &str) -> Reply {
+        let max = SURVEY_SCALES.iter().find(|(q, _)| *q == question).map_or(5, |(_, m)| *m);
+        let mut r = self.reply(lang, &format!("survey.{question}"), &[], 0);
+        r.buttons = (1..=max).map(|n| Button { id: format!("{question}_{n}"), label: n.to_string() }).collect();
+        r
     }
 
     /// The proactive message about an order's new status.

@@ -47,6 +47,8 @@ pub const REPLY_KEYS: &[&str] = &[
     "handoff.customer_request",
     "handoff.negative_emotion",
     "handoff.sensitive_intent",
+    "handoff.repeated_misunderstanding",
+    "handoff.repeat_contact",
     "handoff.waiting",
     "handoff.no_agent_for_language",
     "handoff.agent_joined",

@@ -14,6 +14,9 @@ use crate::error::BotError;
 const WIDGET_JS: &str = include_str!("../../assets/widget.js");
 const WIDGET_CSS: &str = include_str!("../../assets/widget.css");
 const DEMO_HTML: &str = include_str!("../../assets/demo.html");
+const CONSOLE_HTML: &str = include_str!("../../assets/console.html");
+const CONSOLE_JS: &str = include_str!("../../assets/console.js");
+const CONSOLE_CSS: &str = include_str!("../../assets/console.css");
 
 /// Assets may be cached briefly; a new release is picked up within minutes.
 const CACHE: &str = "public, max-age=300";
@@ -30,6 +33,19 @@ pub async fn demo_page() -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], DEMO_HTML).into_response()
 }
 
+pub async fn console_page() -> Response {
+    // The console is never framed by another site.
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::X_FRAME_OPTIONS, "DENY")], CONSOLE_HTML).into_response()
+}
+
+pub async fn console_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, CACHE)], CONSOLE_JS).into_response()
+}
+
+pub async fn console_css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, CACHE)], CONSOLE_CSS).into_response()
+}
+
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct UiFile {
@@ -40,8 +56,8 @@ struct UiFile {
     ui: BTreeMap<String, String>,
 }
 
-/// Loads every language's widget strings (each with the same keys as English) as the JSON the
-/// widget fetches from `/widget/i18n.json`.
+/// Loads every language's UI strings (each with the same keys as English) as the JSON the widget
+/// fetches from `/widget/i18n.json` (and the console from `/console/i18n.json`).
 pub fn load_widget_strings(dir: &Path) -> Result<String, BotError> {
     let mut languages = BTreeMap::new();
     for path in komek_nlu::content::toml_files(dir)? {

@@ -1,6 +1,7 @@
 //! The HTTP API (`../shared/design/API.md`): health, metrics, NLU parse, the customer chat API with
 //! its WebSocket, the back office, and the widget's files.
 
+mod agents;
 pub mod assets;
 mod chat;
 mod error;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub admin_token_hash: String,
     /// `/widget/i18n.json`, built once at start.
     pub widget_strings: Arc<str>,
+    /// `/console/i18n.json`.
+    pub console_strings: Arc<str>,
+    pub agent_token_ttl_seconds: i64,
+    pub login_limiter: Arc<crate::chat::rate::RateLimiter>,
 }
 
 impl From<BotError> for ApiError {
@@ -65,6 +70,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/chat/sessions/{session_id}/language", post(chat::pick_language))
         .route("/api/v1/chat/sessions/{session_id}/ws", get(chat::websocket))
         .route("/api/v1/orders/{order_id}/status", post(orders::set_status))
+        .route("/api/v1/agent/login", post(agents::login))
+        .route("/api/v1/agent/logout", post(agents::logout))
+        .route("/api/v1/agent/me", get(agents::me))
+        .route("/api/v1/agent/queue", get(agents::queue))
+        .route("/api/v1/agent/handoffs/{id}/claim", post(agents::claim))
+        .route("/api/v1/agent/conversations", get(agents::conversations))
+        .route("/api/v1/agent/conversations/{id}", get(agents::conversation))
+        .route("/api/v1/agent/conversations/{id}/messages", post(agents::send))
+        .route("/api/v1/agent/conversations/{id}/notes", post(agents::note))
+        .route("/api/v1/agent/conversations/{id}/release", post(agents::release))
+        .route("/api/v1/agent/conversations/{id}/close", post(agents::close))
+        .route("/api/v1/agent/agents", get(agents::list_agents))
+        .route("/api/v1/agent/ws", get(agents::websocket))
+        .route("/console", get(assets::console_page))
+        .route("/console.js", get(assets::console_js))
+        .route("/console.css", get(assets::console_css))
+        .route("/console/i18n.json", get(console_strings))
         .route("/", get(assets::demo_page))
         .route("/widget.js", get(assets::widget_js))
         .route("/widget.css", get(assets::widget_css))
@@ -88,6 +110,10 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 async fn widget_strings(State(state): State<AppState>) -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], state.widget_strings.to_string()).into_response()
+}
+
+async fn console_strings(State(state): State<AppState>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], state.console_strings.to_string()).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -27,6 +27,38 @@ pub struct Store {
     pub writer: Writer,
 }
 
+/// A handoff as the queue stores it (see the `handoffs` table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoffRow {
+    pub id: String,
+    pub conversation_id: String,
+    pub reason: String,
+    pub rule: String,
+    pub language: String,
+    pub priority: i64,
+    /// queued | claimed | released | closed
+    pub status: String,
+    pub requested_at: i64,
+    pub offered_to: Option<String>,
+    pub offered_at: Option<i64>,
+    pub agent_id: Option<String>,
+    pub claimed_at: Option<i64>,
+    pub first_reply_at: Option<i64>,
+    /// The brief as JSON.
+    pub brief: String,
+}
+
+/// An agent as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentRow {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub languages: Vec<String>,
+    pub capacity: i64,
+}
+
 /// An order of the demo back office, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderRow {

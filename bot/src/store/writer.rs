@@ -6,7 +6,7 @@
 use sqlx::{Any, AnyPool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::OrderRow;
+use super::{HandoffRow, OrderRow};
 use crate::error::BotError;
 use crate::events::{ConvState, EventBody};
 
@@ -23,6 +23,16 @@ pub enum Write {
     State { conversation_id: String, state: ConvState, at: i64 },
     Event { conversation_id: String, actor: String, body: EventBody, at: i64 },
     Order(OrderRow),
+    Agent { id: String, username: String, password_hash: String, role: String, languages: String, capacity: i64, at: i64 },
+    AgentToken { token_hash: String, agent_id: String, expires_at: i64, at: i64 },
+    DeleteAgentToken { token_hash: String },
+    Handoff(HandoffRow),
+    /// Succeeds only while the handoff is queued: two agents claiming at once, one wins and the
+    /// other's whole unit of work is rolled back with [`BotError::Conflict`].
+    ClaimHandoff { id: String, agent_id: String, at: i64 },
+    HandoffStatus { id: String, status: String, at: i64 },
+    HandoffFirstReply { id: String, at: i64 },
+    HandoffBrief { id: String, brief: String },
 }
 
 struct Job {
@@ -163,6 +173,79 @@ async fn apply(tx: &mut Transaction<'static, Any>, writes: &[Write]) -> Result<V
                 .fetch_one(&mut **tx)
                 .await?;
                 ids.push(id);
+            }
+            Write::Agent { id, username, password_hash, role, languages, capacity, at } => {
+                sqlx::query(
+                    "INSERT INTO agents (id, username, password_hash, role, languages, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(username)
+                .bind(password_hash)
+                .bind(role)
+                .bind(languages)
+                .bind(capacity)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Write::AgentToken { token_hash, agent_id, expires_at, at } => {
+                sqlx::query("INSERT INTO agent_tokens (token_hash, agent_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(agent_id)
+                    .bind(expires_at)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::DeleteAgentToken { token_hash } => {
+                sqlx::query("DELETE FROM agent_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await?;
+            }
+            Write::Handoff(h) => {
+                sqlx::query(
+                    "INSERT INTO handoffs (id, conversation_id, reason, rule, language, priority, status, requested_at, offered_to, offered_at, brief) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)",
+                )
+                .bind(&h.id)
+                .bind(&h.conversation_id)
+                .bind(&h.reason)
+                .bind(&h.rule)
+                .bind(&h.language)
+                .bind(h.priority)
+                .bind(h.requested_at)
+                .bind(h.offered_to.clone())
+                .bind(h.offered_at)
+                .bind(&h.brief)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Write::ClaimHandoff { id, agent_id, at } => {
+                let done = sqlx::query("UPDATE handoffs SET status = 'claimed', agent_id = $1, claimed_at = $2 WHERE id = $3 AND status = 'queued'")
+                    .bind(agent_id)
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(BotError::Conflict("the handoff was already claimed".into()));
+                }
+            }
+            Write::HandoffStatus { id, status, at } => {
+                sqlx::query("UPDATE handoffs SET status = $1, closed_at = $2 WHERE id = $3")
+                    .bind(status)
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::HandoffFirstReply { id, at } => {
+                sqlx::query("UPDATE handoffs SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::HandoffBrief { id, brief } => {
+                sqlx::query("UPDATE handoffs SET brief = $1 WHERE id = $2").bind(brief).bind(id).execute(&mut **tx).await?;
             }
             Write::Order(o) => {
                 sqlx::query(

@@ -1,0 +1,158 @@
+//! Agents: accounts with Argon2id password hashes, roles, language skills and capacity; login hands
+//! out an expiring bearer token of which only the hash is stored. There is no default account or
+//! password: `komek agent add` creates them.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use komek_nlu::Lang;
+use serde::Serialize;
+
+use crate::clock::now_ms;
+use crate::error::BotError;
+use crate::secrets::{new_id, new_token, random_hex, token_hash};
+use crate::store::{AgentRow, Store, Write};
+
+pub const ROLES: &[&str] = &["agent", "supervisor"];
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// An agent as the API shows them (never the hash).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Agent {
+    pub id: String,
+    pub username: String,
+    pub role: String,
+    pub languages: Vec<String>,
+    pub capacity: u32,
+}
+
+impl From<&AgentRow> for Agent {
+    fn from(r: &AgentRow) -> Self {
+        Self { id: r.id.clone(), username: r.username.clone(), role: r.role.clone(), languages: r.languages.clone(), capacity: r.capacity.max(0) as u32 }
+    }
+}
+
+impl Agent {
+    pub fn is_supervisor(&self) -> bool {
+        self.role == "supervisor"
+    }
+}
+
+pub struct NewAgent<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub languages: &'a [Lang],
+    pub role: &'a str,
+    pub capacity: u32,
+}
+
+/// Creates an agent; the username must be new.
+pub async fn add_agent(store: &Store, new: NewAgent<'_>) -> Result<Agent, BotError> {
+    let username = new.username.trim();
+    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+        return Err(BotError::Config("the username must be 1–64 letters, digits or . _ - @".into()));
+    }
+    if new.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(BotError::Config(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if !ROLES.contains(&new.role) {
+        return Err(BotError::Config(format!("the role must be one of {}", ROLES.join(", "))));
+    }
+    if new.languages.is_empty() {
+        return Err(BotError::Config("an agent needs at least one language".into()));
+    }
+    if store.agent_by_username(username).await?.is_some() {
+        return Err(BotError::Config(format!("an agent named {username:?} exists already")));
+    }
+    let row = AgentRow {
+        id: new_id("a"),
+        username: username.to_string(),
+        password_hash: hash_password(new.password)?,
+        role: new.role.to_string(),
+        languages: new.languages.iter().map(|l| l.code().to_string()).collect(),
+        capacity: i64::from(new.capacity.max(1)),
+    };
+    store
+        .writer
+        .write(vec![Write::Agent {
+            id: row.id.clone(),
+            username: row.username.clone(),
+            password_hash: row.password_hash.clone(),
+            role: row.role.clone(),
+            languages: row.languages.join(","),
+            capacity: row.capacity,
+            at: now_ms(),
+        }])
+        .await?;
+    Ok(Agent::from(&row))
+}
+
+pub fn hash_password(password: &str) -> Result<String, BotError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| BotError::Config(format!("randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| BotError::Config(format!("salt: {e}")))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| BotError::Config(format!("hashing: {e}")))?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash to verify against when the username is unknown, so both cases take the same time.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&random_hex(16)).unwrap_or_default())
+}
+
+pub struct Login {
+    pub token: String,
+    pub expires_at: i64,
+    pub agent: Agent,
+}
+
+/// Checks the password and issues a token valid for `ttl_ms`; `None` for a wrong username or password.
+pub async fn login(store: &Store, username: &str, password: &str, ttl_ms: i64) -> Result<Option<Login>, BotError> {
+    let row = store.agent_by_username(username.trim()).await?;
+    let hash = row.as_ref().map_or_else(|| decoy_hash().to_string(), |r| r.password_hash.clone());
+    let password = password.to_string();
+    // Argon2 takes tens of milliseconds of CPU: off the I/O threads.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let Some(row) = row.filter(|_| ok) else { return Ok(None) };
+    let token = new_token();
+    let now = now_ms();
+    let expires_at = now + ttl_ms;
+    store
+        .writer
+        .write(vec![Write::AgentToken { token_hash: token_hash(&token), agent_id: row.id.clone(), expires_at, at: now }])
+        .await?;
+    Ok(Some(Login { token, expires_at, agent: Agent::from(&row) }))
+}
+
+pub async fn logout(store: &Store, token: &str) -> Result<(), BotError> {
+    store.writer.write(vec![Write::DeleteAgentToken { token_hash: token_hash(token) }]).await?;
+    Ok(())
+}
+
+/// The agent a bearer token opens, if valid now.
+pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Agent>, BotError> {
+    Ok(store.agent_by_token(&token_hash(token), now_ms()).await?.as_ref().map(Agent::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_salt_and_verify() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert_ne!(a, b, "salted");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("wrong horse", &a));
+        assert!(!verify_password("x", "not a hash"));
+    }
+}

@@ -1,0 +1,216 @@
+//! Whole conversations against PostgreSQL (skipped with a notice when no server answers at
+//! `KOMEK_TEST_POSTGRES_URL`, default postgres://postgres@127.0.0.1:5432/postgres; CI sets
+//! `KOMEK_REQUIRE_POSTGRES=1` so that there they fail instead).
+
+use std::time::{Duration, Instant};
+
+use komek_tests::{ADMIN_TOKEN, TestService};
+use serde_json::{Value, json};
+
+/// Kazakh letters that Russian does not have.
+const KAZAKH_LETTERS: &[char] = &['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
+
+/// A customer's chat session over HTTP.
+struct Chat {
+    http: reqwest::Client,
+    session_id: String,
+    token: String,
+}
+
+impl Chat {
+    async fn open(svc: &TestService, locale: &str) -> Chat {
+        let http = reqwest::Client::new();
+        let resp = http
+            .post(svc.url("/api/v1/chat/sessions"))
+            .json(&json!({"locale": locale, "customer": {"name": "Айгүл"}}))
+            .send()
+            .await
+            .expect("POST /api/v1/chat/sessions");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 201, "creating a session: {body}");
+        let session_id = body["session_id"].as_str().unwrap_or_else(|| panic!("no session_id in {body}")).to_string();
+        let token = body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_string();
+        assert!(body["conversation_id"].is_string(), "no conversation_id in {body}");
+        Chat { http, session_id, token }
+    }
+
+    /// Sends a customer message; returns the answer's `messages` (the customer's first).
+    async fn say(&self, svc: &TestService, text: &str) -> Vec<Value> {
+        let url = svc.url(&format!("/api/v1/chat/sessions/{}/messages", self.session_id));
+        let resp = self.http.post(url).bearer_auth(&self.token).json(&json!({"text": text})).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "sending {text:?}: {body}");
+        let messages = body["messages"].as_array().unwrap_or_else(|| panic!("no messages in {body}")).clone();
+        assert!(!messages.is_empty(), "sending {text:?}: empty messages in {body}");
+        assert_eq!(messages[0]["role"], "customer", "the customer's message comes first: {body}");
+        assert_eq!(messages[0]["text"], text, "the customer's message is kept verbatim: {body}");
+        messages
+    }
+
+    async fn history(&self, svc: &TestService) -> Vec<Value> {
+        let url = svc.url(&format!("/api/v1/chat/sessions/{}/messages", self.session_id));
+        let resp = self.http.get(url).bearer_auth(&self.token).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "history: {body}");
+        body["messages"].as_array().unwrap_or_else(|| panic!("no messages in {body}")).clone()
+    }
+}
+
+/// The bot's replies in an answer, joined.
+fn bot_text(messages: &[Value]) -> String {
+    let texts: Vec<&str> =
+        messages.iter().filter(|m| m["role"] == "bot").filter_map(|m| m["text"].as_str()).collect();
+    texts.join("\n")
+}
+
+/// Whether a Russian reply asks the customer for the order number.
+fn asks_for_order_number(text: &str) -> bool {
+    text.to_lowercase().contains("номер заказа")
+}
+
+fn ids(messages: &[Value]) -> Vec<i64> {
+    messages.iter().map(|m| m["id"].as_i64().unwrap_or_else(|| panic!("message without an integer id: {m}"))).collect()
+}
+
+fn assert_in_order(messages: &[Value]) {
+    let ids = ids(messages);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "message ids increase: {ids:?}");
+}
+
+fn describe(messages: &[Value]) -> String {
+    messages.iter().map(|m| format!("  #{} {}: {}", m["id"], m["role"], m["text"])).collect::<Vec<_>>().join("\n")
+}
+
+async fn set_order_status(svc: &TestService, order: &str, status: &str) {
+    let resp = reqwest::Client::new()
+        .post(svc.url(&format!("/api/v1/orders/{order}/status")))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "status": status }))
+        .send()
+        .await
+        .unwrap();
+    let code = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    assert!(code.is_success(), "POST /api/v1/orders/{order}/status {status}: {code} {body}");
+}
+
+#[tokio::test]
+async fn conversation_survives_a_restart_on_postgres() {
+    let Some(svc) = TestService::start_postgres().await else { return };
+    let ready = reqwest::get(svc.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200, "ready on PostgreSQL");
+    // The service really runs on this database: it has migrated it.
+    let db = svc.postgres.as_ref().expect("a PostgreSQL service");
+    let mut conn = db.connect().await;
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(tables >= 3, "the service created its tables in {} ({tables} tables)", db.name);
+    drop(conn);
+
+    let chat = Chat::open(&svc, "ru-RU").await;
+    let mut sent = Vec::new();
+
+    let first = chat.say(&svc, "Где мой заказ?").await;
+    let reply = bot_text(&first);
+    assert!(asks_for_order_number(&reply), "the bot asks for the order number; got:\n{}", describe(&first));
+    assert!(first.iter().filter(|m| m["role"] == "bot").all(|m| m["lang"] == "ru"), "Russian replies:\n{}", describe(&first));
+    assert!(!reply.contains(KAZAKH_LETTERS), "a Russian reply: {reply}");
+    sent.extend(first);
+
+    let second = chat.say(&svc, "100017").await;
+    let reply = bot_text(&second);
+    assert!(reply.contains("100017"), "the reply names the order; got:\n{}", describe(&second));
+    assert!(!asks_for_order_number(&reply), "the bot does not ask again:\n{}", describe(&second));
+    sent.extend(second);
+
+    let history = chat.history(&svc).await;
+    assert_in_order(&history);
+    assert_eq!(ids(&history), ids(&sent), "the history holds exactly what was said:\n{}", describe(&history));
+    let customer: Vec<&str> =
+        history.iter().filter(|m| m["role"] == "customer").filter_map(|m| m["text"].as_str()).collect();
+    assert_eq!(customer, ["Где мой заказ?", "100017"]);
+    let before_restart = history.len();
+
+    // Restart on the same database, mid-conversation.
+    let svc = svc.restart().await;
+    let history = chat.history(&svc).await;
+    assert_eq!(history.len(), before_restart, "nothing lost in the restart:\n{}", describe(&history));
+    assert_eq!(ids(&history), ids(&sent));
+
+    let third = chat.say(&svc, "а когда вернут деньги?").await;
+    let reply = bot_text(&third);
+    assert!(
+        reply.contains("100017") && !asks_for_order_number(&reply),
+        "after the restart the bot still knows the order (mentions 100017, does not ask for the number); got:\n{}",
+        describe(&third)
+    );
+    assert!(third.iter().filter(|m| m["role"] == "bot").all(|m| m["lang"] == "ru"), "Russian replies:\n{}", describe(&third));
+    let first_new = ids(&third)[0];
+    assert!(first_new > *ids(&sent).last().unwrap(), "ids keep increasing across the restart");
+    sent.extend(third);
+
+    let history = chat.history(&svc).await;
+    assert_in_order(&history);
+    assert_eq!(history.len(), sent.len(), "every message kept:\n{}", describe(&history));
+    assert_eq!(ids(&history), ids(&sent));
+    let customer: Vec<&str> =
+        history.iter().filter(|m| m["role"] == "customer").filter_map(|m| m["text"].as_str()).collect();
+    assert_eq!(customer, ["Где мой заказ?", "100017", "а когда вернут деньги?"]);
+
+    // `after` gives only the newer ones.
+    let after = ids(&sent)[1];
+    let url = svc.url(&format!("/api/v1/chat/sessions/{}/messages?after={after}", chat.session_id));
+    let body: Value = chat.http.get(url).bearer_auth(&chat.token).send().await.unwrap().json().await.unwrap();
+    let newer = body["messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(ids(&newer), ids(&sent)[2..].to_vec(), "?after={after}: {body}");
+
+    svc.stop().await;
+}
+
+#[tokio::test]
+async fn order_status_change_sends_a_proactive_message_on_postgres() {
+    let Some(svc) = TestService::start_postgres().await else { return };
+    // The order is paid and not yet shipped, whatever the demo data says.
+    set_order_status(&svc, "100017", "paid").await;
+
+    let chat = Chat::open(&svc, "ru-RU").await;
+    let first = chat.say(&svc, "Где мой заказ?").await;
+    assert!(asks_for_order_number(&bot_text(&first)), "asks for the number:\n{}", describe(&first));
+    let second = chat.say(&svc, "100017").await;
+    assert!(bot_text(&second).contains("100017"), "names the order:\n{}", describe(&second));
+    let third = chat.say(&svc, "сообщите, когда заказ отправят").await;
+    let reply = bot_text(&third);
+    assert!(reply.contains("100017"), "confirms the subscription for order 100017; got:\n{}", describe(&third));
+    let last_id = *ids(&third).last().unwrap();
+
+    set_order_status(&svc, "100017", "shipped").await;
+
+    // The update arrives without the customer writing anything.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let proactive = loop {
+        let history = chat.history(&svc).await;
+        let new: Vec<Value> = history.iter().filter(|m| m["id"].as_i64().unwrap_or(0) > last_id).cloned().collect();
+        if let Some(m) = new.iter().find(|m| m["role"] == "bot" && m["text"].as_str().is_some_and(|t| t.contains("100017"))) {
+            assert!(new.iter().all(|m| m["role"] != "customer"), "no customer message was added:\n{}", describe(&new));
+            break m.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no proactive bot message about order 100017 within 20 s of the status change; history:\n{}",
+            describe(&history)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(proactive["lang"], "ru", "the update is in the conversation's language: {proactive}");
+    assert!(!proactive["text"].as_str().unwrap().contains(KAZAKH_LETTERS), "{proactive}");
+
+    let history = chat.history(&svc).await;
+    assert_in_order(&history);
+    svc.stop().await;
+}

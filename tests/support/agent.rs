@@ -1,0 +1,88 @@
+//! An agent in tests: an account made through the service's store, login, the agent API and the
+//! console WebSocket.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use komek::agents::{NewAgent, add_agent};
+use komek_nlu::Lang;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+use crate::TestService;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct AgentClient {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub username: String,
+}
+
+/// Creates an agent (`role` agent or supervisor) speaking `languages` and logs them in.
+pub async fn agent(service: &TestService, username: &str, languages: &[Lang], role: &str) -> AgentClient {
+    add_agent(service.store(), NewAgent { username, password: PASSWORD, languages, role, capacity: 3 }).await.expect("agent added");
+    let http = reqwest::Client::new();
+    let r = http.post(service.url("/api/v1/agent/login")).json(&json!({"username": username, "password": PASSWORD})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    AgentClient { http, base: service.base.clone(), token: v["token"].as_str().unwrap().to_string(), username: username.to_string() }
+}
+
+impl AgentClient {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn queue(&self) -> Vec<Value> {
+        let (s, v) = self.get("/api/v1/agent/queue").await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["handoffs"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn live(&self) -> AgentLive {
+        let url = format!("{}/api/v1/agent/ws?token={}", self.base.replace("http://", "ws://"), self.token);
+        let (stream, _) = connect_async(url).await.expect("agent websocket");
+        let mut live = AgentLive { stream };
+        let first = live.next().await;
+        assert_eq!(first["type"], "queue", "the queue comes first: {first}");
+        live
+    }
+}
+
+pub struct AgentLive {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl AgentLive {
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(20), self.stream.next()).await.expect("a frame within 20 s");
+            if let WsMessage::Text(t) = frame.expect("open").expect("frame") {
+                return serde_json::from_str(t.as_str()).unwrap();
+            }
+        }
+    }
+
+    /// Frames until one matches.
+    pub async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let f = self.next().await;
+            if pred(&f) {
+                return f;
+            }
+        }
+    }
+}
