@@ -48,6 +48,18 @@ pub struct Button {
     pub label: String,
 }
 
+/// A file or other non-text content a customer sent (Telegram).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// photo, document, voice, video, audio, sticker, location, contact, …
+    pub kind: String,
+    /// The channel's file id, when there is a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+}
+
 /// What the bot is waiting for after a reply (e.g. an order number for `order_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Awaiting {
@@ -68,6 +80,9 @@ pub enum EventBody {
         lang: Lang,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         button: Option<String>,
+        /// A photo, document, voice message… sent instead of (or with) text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<Attachment>,
     },
     /// The NLU's reading of the customer message before it.
     Parse { parse: Box<Parse> },
@@ -173,6 +188,8 @@ pub struct Message {
     /// The agent who wrote it (agent messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
 }
 
 impl Event {
@@ -187,6 +204,10 @@ impl Event {
             buttons: buttons.to_vec(),
             author: match &self.body {
                 EventBody::AgentMessage { agent, .. } => Some(agent.clone()),
+                _ => None,
+            },
+            attachment: match &self.body {
+                EventBody::CustomerMessage { attachment, .. } => attachment.clone(),
                 _ => None,
             },
         })

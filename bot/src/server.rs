@@ -57,6 +57,7 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
+    telegram: Option<crate::telegram::Running>,
 }
 
 impl Running {
@@ -64,6 +65,9 @@ impl Running {
     pub async fn shutdown(self) -> Result<(), BotError> {
         let _ = self.stop.send(());
         self.ticker.abort();
+        if let Some(t) = self.telegram {
+            t.shutdown().await;
+        }
         self.task.await.map_err(|e| BotError::Config(format!("server task: {e}")))?
     }
 }
@@ -114,11 +118,12 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         .await
         .map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
     let addr = listener.local_addr().map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
+    let telegram = config.telegram.as_ref().map(crate::telegram::Telegram::new).transpose()?;
     let running_store = store.clone();
     let app = router(AppState {
         nlu,
         store,
-        chat,
+        chat: chat.clone(),
         backoffice,
         metrics: Arc::new(Metrics::default()),
         admin_token_hash,
@@ -126,7 +131,12 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         console_strings,
         agent_token_ttl_seconds: config.agent_token_ttl_seconds,
         login_limiter: Arc::new(crate::chat::rate::RateLimiter::new(LOGIN_BURST, LOGIN_PER_SECOND)),
+        telegram: telegram.clone(),
     });
+    let telegram = match telegram {
+        Some(t) => Some(crate::telegram::start(t, chat.clone()).await?),
+        None => None,
+    };
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -137,7 +147,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    Ok(Running { addr, store: running_store, stop, task, ticker })
+    Ok(Running { addr, store: running_store, stop, task, ticker, telegram })
 }
 
 /// The back-office token: configured, or one made on first start and kept beside the SQLite file

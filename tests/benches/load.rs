@@ -69,9 +69,17 @@ async fn run(options: &Options) -> Result<(), String> {
     for &customers in &options.customers {
         for &target in &options.targets {
             eprintln!("== {} with {customers} customers", target.name());
-            let result = run_level(target, customers, options, komek_bin.as_deref()).await?;
-            eprintln!("   {}", report::summary_line(&result));
-            results.push(result);
+            match run_level(target, customers, options, komek_bin.as_deref()).await {
+                Ok(result) => {
+                    eprintln!("   {}", report::summary_line(&result));
+                    results.push(result);
+                }
+                Err(e) => {
+                    // What was measured so far is still worth printing.
+                    report::print(options, &results);
+                    return Err(e);
+                }
+            }
         }
     }
     report::print(options, &results);
@@ -93,11 +101,23 @@ async fn run_level(
         duration: options.duration,
         rate: options.rate,
     };
+    let host_load = load_average();
+    if host_load > 0.5 {
+        eprintln!("   WARNING: the machine is busy (load average {host_load:.2}): expect noisy latencies");
+    }
     let outcome = load::run(&plan).await;
     let check = load::check_histories(&plan, &outcome).await;
     let figures = server.figures();
     server.stop();
-    Ok(report::LevelResult::new(target, &plan, &outcome, check, figures))
+    let mut result = report::LevelResult::new(target, &plan, &outcome, check, figures);
+    result.host_load = host_load;
+    Ok(result)
+}
+
+/// The 1-minute load average: other work on the machine skews the latencies of a level.
+fn load_average() -> f64 {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().and_then(|v| v.parse().ok()).unwrap_or(0.0)
 }
 
 /// `KOMEK_BIN`, else `<target dir>/release/komek` (the workspace's target dir unless `CARGO_TARGET_DIR`).
@@ -1044,6 +1064,8 @@ mod report {
         pub error_kinds: BTreeMap<String, (usize, String)>,
         pub check: Check,
         pub server: ServerFigures,
+        /// The machine's 1-minute load average when the level started.
+        pub host_load: f64,
     }
 
     impl LevelResult {
@@ -1075,6 +1097,7 @@ mod report {
                 error_kinds,
                 check,
                 server,
+                host_load: 0.0,
             }
         }
 
@@ -1103,6 +1126,7 @@ mod report {
                 "ready_rss_mib": mib(self.server.ready_rss_kib),
                 "peak_rss_mib": mib(self.server.peak_rss_kib),
                 "server_log_warnings": self.server.log_problems.len(),
+                "host_load_before": self.host_load,
             })
         }
     }

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod agent;
 pub mod chat;
+pub mod fake_telegram;
 pub mod postgres;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub struct TestService {
     pub dir: PathBuf,
     pub base: String,
     pub postgres: Option<postgres::PgDatabase>,
+    /// Settings given to `start_with`, kept for `restart` (the database URL stays the same).
+    pub config: Option<Config>,
 }
 
 pub fn models_dir() -> PathBuf {
@@ -45,7 +48,7 @@ impl TestService {
         configure(&mut config);
         let running = start(&config).await.expect("service starts");
         let base = format!("http://{}", running.addr);
-        Self { running: Some(running), dir, base, postgres: None }
+        Self { running: Some(running), dir, base, postgres: None, config: Some(config) }
     }
 
     /// The service's store, to set up agents.
@@ -76,13 +79,19 @@ impl TestService {
         config.admin_token = Some(ADMIN_TOKEN.into());
         let running = start(&config).await.expect("service starts");
         let base = format!("http://{}", running.addr);
-        Self { running: Some(running), dir, base, postgres }
+        Self { running: Some(running), dir, base, postgres, config: None }
     }
 
     /// Stops gracefully and starts again on the same database (SQLite file or PostgreSQL database),
     /// on a new port: `base` changes.
     pub async fn restart(mut self) -> Self {
         self.shutdown().await;
+        if let Some(config) = self.config.take() {
+            let running = start(&config).await.expect("service restarts");
+            let base = format!("http://{}", running.addr);
+            let dir = std::mem::take(&mut self.dir);
+            return Self { running: Some(running), dir, base, postgres: self.postgres.take(), config: Some(config) };
+        }
         let dir = std::mem::take(&mut self.dir);
         match self.postgres.take() {
             Some(db) => Self::start_on_postgres(db).await,

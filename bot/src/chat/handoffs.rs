@@ -362,6 +362,7 @@ impl Chat {
     /// Writes `bodies` (after `writes`) and folds them into `memory`; on failure nothing is applied.
     async fn commit(&self, memory: &mut Memory, writes: &mut Vec<Write>, bodies: Vec<EventBody>, now: i64) -> (Vec<Event>, Result<(), BotError>) {
         let conv = memory.conversation_id.clone();
+        writes.extend(self.deliveries(memory, &bodies, now));
         let first = writes.iter().filter(|w| matches!(w, Write::Event { .. })).count();
         for b in &bodies {
             writes.push(event(&conv, actor_of(b), b.clone(), now));

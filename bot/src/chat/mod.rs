@@ -2,6 +2,7 @@
 //! order updates, and live delivery to connected clients. Every change is written to the event log
 //! first; the memory kept here is a cache of the fold over that log.
 
+mod commands;
 mod handoffs;
 pub mod hub;
 pub mod rate;
@@ -30,6 +31,16 @@ use rate::RateLimiter;
 
 /// The channel name of the web widget.
 pub const WEB: &str = "web";
+/// The channel name of Telegram, and the prefix of a Telegram chat's address (`tg:<chat id>`).
+pub const TELEGRAM: &str = "telegram";
+pub const TELEGRAM_ADDRESS: &str = "tg:";
+
+/// A customer's message as it arrives from a channel.
+pub struct Incoming<'a> {
+    pub text: &'a str,
+    pub button: Option<&'a str>,
+    pub attachment: Option<crate::events::Attachment>,
+}
 /// How far back earlier conversations count as past contacts.
 const PAST_CONTACT_WINDOW_MS: i64 = 30 * 86_400_000;
 /// Cached conversation memories kept before idle ones are dropped.
@@ -77,6 +88,8 @@ pub struct Chat {
     sessions: Mutex<HashMap<String, SessionRow>>,
     /// Open agent WebSockets per agent id: who is online.
     presence: Mutex<HashMap<String, usize>>,
+    /// Wakes the outbox worker when deliveries were written.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The handoff policy and the brief's words per language, from `models/content`.
@@ -95,6 +108,7 @@ impl Chat {
             hub: Hub::default(),
             handoff,
             presence: Mutex::new(HashMap::new()),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
             limiter: RateLimiter::new(rate_burst, rate_per_second),
             default_lang,
             slots: Mutex::new(HashMap::new()),
@@ -125,6 +139,45 @@ impl Chat {
         ];
         self.store.writer.write(writes).await?;
         Ok(NewSession { session_id, token, conversation_id })
+    }
+
+    /// The session of a Telegram chat (`tg:<chat id>`), created with its customer and first
+    /// conversation on the chat's first message; Telegram's `language_code` is the language hint.
+    pub async fn telegram_session(&self, chat_id: i64, language_code: Option<&str>, name: Option<String>) -> Result<SessionRow, BotError> {
+        let id = format!("{TELEGRAM_ADDRESS}{chat_id}");
+        if let Some(s) = self.sessions.lock().expect("session cache").get(&id).cloned() {
+            return Ok(s);
+        }
+        if let Some(s) = self.store.session(&id).await? {
+            self.sessions.lock().expect("session cache").insert(id, s.clone());
+            return Ok(s);
+        }
+        let now = now_ms();
+        let (customer_id, conversation_id) = (new_id("u"), new_id("c"));
+        let hint = language_code.and_then(locale_lang).filter(|l| self.nlu.detector.languages().contains(l));
+        let lang = ConversationLanguage::new(self.default_lang, hint.map(LanguageHint::Telegram));
+        let reason = if hint.is_some() { Switch::Hint } else { Switch::Default };
+        let writes = vec![
+            Write::Customer { id: customer_id.clone(), name: name.map(|n| n.chars().take(200).collect()), email: None, phone: None, at: now },
+            // No token opens a Telegram session from the web API: the hash of any token differs from "".
+            Write::Session { id: id.clone(), customer_id: customer_id.clone(), token_hash: String::new(), locale: language_code.map(str::to_string), at: now },
+            Write::Conversation {
+                id: conversation_id.clone(),
+                customer_id,
+                session_id: Some(id.clone()),
+                channel: TELEGRAM.into(),
+                at: now,
+            },
+            event(&conversation_id, "customer", EventBody::ConversationStarted { channel: TELEGRAM.into(), locale: language_code.map(str::to_string) }, now),
+            event(&conversation_id, "system", EventBody::Language { state: lang, reason }, now),
+        ];
+        if let Err(e) = self.store.writer.write(writes).await {
+            // Two first messages at once: the other one created it.
+            tracing::debug!(error = %e, "Telegram session exists already");
+        }
+        let s = self.store.session(&id).await?.ok_or_else(|| BotError::Database(format!("session {id} was not created")))?;
+        self.sessions.lock().expect("session cache").insert(id, s.clone());
+        Ok(s)
     }
 
     /// Checks a session's bearer token.
@@ -162,7 +215,7 @@ impl Chat {
     pub async fn pick_language(&self, session: &SessionRow, lang: Lang) -> Result<(), BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take() {
+        let mut memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
             Some(m) => m,
             None => self.load_session_memory(session).await?,
         };
@@ -175,22 +228,40 @@ impl Chat {
 
     /// A customer's message: understood, answered, logged, and pushed to the session's live clients.
     pub async fn customer_turn(&self, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, BotError> {
+        self.turn(session, Incoming { text, button, attachment: None }, Vec::new()).await
+    }
+
+    /// A customer's message from any channel. `extra` writes commit atomically with it (e.g. taking
+    /// a Telegram update once); if one of them conflicts, nothing of the turn is written.
+    pub async fn turn(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        let Incoming { text, button, attachment } = incoming;
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
-        let memory = match guard.take() {
+        let memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
             Some(m) => m,
             None => self.load_session_memory(session).await?,
         };
         let now = now_ms();
-        if let Some(answer) = survey::answer(&memory, text, button) {
-            let (memory, outcome) = self.survey_turn(memory, text, button, answer, now).await?;
+        if attachment.is_none() {
+            if let Some(answer) = survey::answer(&memory, text, button) {
+                let (memory, outcome) = self.survey_turn(memory, text, button, answer, extra, now).await?;
+                *guard = Some(memory);
+                drop(guard);
+                return Ok(outcome);
+            }
+        }
+        let mut writes = extra;
+        let mut memory = if memory.state == ConvState::Closed { self.reopen(memory, &mut writes, now) } else { memory };
+
+        // Commands and non-text messages need no understanding.
+        if let Some(bodies) = self.without_nlu(&mut memory, text, attachment.clone(), &mut writes, now).await? {
+            let outcome = self.commit_turn(&mut memory, writes, bodies, None, now).await?;
+            let (conv, owner) = (memory.conversation_id.clone(), memory.agent.clone());
             *guard = Some(memory);
             drop(guard);
+            self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None).await;
             return Ok(outcome);
         }
-        let mut writes = Vec::new();
-        let mut memory = if memory.state == ConvState::Closed { self.reopen(memory, &mut writes, now) } else { memory };
-        let conv = memory.conversation_id.clone();
 
         let mut lang_state = memory.lang.clone();
         let decision = lang_state.observe(&self.nlu.detector, text);
@@ -201,7 +272,7 @@ impl Chat {
         let reply = self.dialogue.respond(&memory, &input, &resolved, escalation.as_ref().map(|e| e.reason.as_str())).await?;
 
         let mut bodies = vec![
-            EventBody::CustomerMessage { text: text.to_string(), lang: decision.lang, button: button.map(str::to_string) },
+            EventBody::CustomerMessage { text: text.to_string(), lang: decision.lang, button: button.map(str::to_string), attachment: None },
             EventBody::Parse { parse: Box::new(parse.clone()) },
         ];
         if lang_state != memory.lang {
@@ -230,21 +301,46 @@ impl Chat {
         if let Some((to, why)) = &reply.state {
             if *to != memory.state {
                 bodies.push(EventBody::StateChanged { from: memory.state, to: *to, reason: why.clone() });
-                writes.push(Write::State { conversation_id: conv.clone(), state: *to, at: now });
+                writes.push(Write::State { conversation_id: memory.conversation_id.clone(), state: *to, at: now });
                 state_changed = Some(*to);
             }
         }
         // A new handoff: its brief is built from the conversation including this turn.
-        let mut new_handoff = None;
+        let mut new_handoff = false;
         if state_changed == Some(ConvState::WaitingAgent) {
             let escalation = escalation.unwrap_or_else(|| self.sensitive_escalation(&memory, why_of(&reply.state)));
-            let (handoff_bodies, handoff_writes, id) = self.open_handoff(&memory, &bodies, &escalation, decision.lang, now).await?;
+            let (handoff_bodies, handoff_writes, _) = self.open_handoff(&memory, &bodies, &escalation, decision.lang, now).await?;
             bodies.extend(handoff_bodies);
             writes.extend(handoff_writes);
-            new_handoff = Some(id);
+            new_handoff = true;
         } else if matches!(memory.state, ConvState::WaitingAgent | ConvState::WithAgent) {
             writes.extend(self.refreshed_brief(&memory, &bodies, now));
         }
+        let outcome = self.commit_turn(&mut memory, writes, bodies, state_changed, now).await?;
+        let conv = memory.conversation_id.clone();
+        let owner = memory.agent.clone();
+        let in_queue = outcome.state == ConvState::WaitingAgent;
+        *guard = Some(memory);
+        drop(guard);
+        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, state_changed).await;
+        if new_handoff || in_queue {
+            self.refresh_queues().await;
+        }
+        Ok(outcome)
+    }
+
+    /// Writes a turn's events (with their deliveries), folds them into `memory` and pushes the
+    /// messages to the customer's live clients.
+    pub(crate) async fn commit_turn(
+        &self,
+        memory: &mut Memory,
+        mut writes: Vec<Write>,
+        bodies: Vec<EventBody>,
+        state_changed: Option<ConvState>,
+        now: i64,
+    ) -> Result<TurnOutcome, BotError> {
+        let conv = memory.conversation_id.clone();
+        writes.extend(self.deliveries(memory, &bodies, now));
         let first_event = writes.iter().filter(|w| matches!(w, Write::Event { .. })).count();
         for body in &bodies {
             writes.push(event(&conv, actor_of(body), body.clone(), now));
@@ -258,18 +354,29 @@ impl Chat {
         for e in &events {
             memory.apply(e);
         }
-        let state = memory.state;
         let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
-        let owner = memory.agent.clone();
-        let in_queue = state == ConvState::WaitingAgent;
-        *guard = Some(memory);
-        drop(guard);
-        self.publish(&session.id, &messages, state_changed);
-        self.tell_agents(&conv, owner.as_deref(), &messages, state_changed).await;
-        if new_handoff.is_some() || in_queue {
-            self.refresh_queues().await;
+        if let Some(address) = &memory.session_id {
+            self.publish(address, &messages, state_changed);
         }
-        Ok(TurnOutcome { messages, state })
+        Ok(TurnOutcome { messages, state: memory.state })
+    }
+
+    /// Outbox entries for the messages among `bodies` that go to a channel we push to (Telegram);
+    /// written in the same transaction as the events, so a reply is never lost between the two.
+    pub(crate) fn deliveries(&self, memory: &Memory, bodies: &[EventBody], now: i64) -> Vec<Write> {
+        let Some(chat_id) = memory.session_id.as_deref().and_then(|s| s.strip_prefix(TELEGRAM_ADDRESS)) else { return vec![] };
+        bodies
+            .iter()
+            .filter_map(|b| {
+                let (role, text, _, buttons) = b.message_parts()?;
+                (role != "customer").then(|| Write::Outbox {
+                    channel: TELEGRAM.into(),
+                    address: chat_id.to_string(),
+                    payload: json!({"text": text, "buttons": buttons}).to_string(),
+                    at: now,
+                })
+            })
+            .collect()
     }
 
     /// Tells every conversation subscribed to the order about its new status, in each
@@ -297,7 +404,9 @@ impl Chat {
                 proactive: true,
             };
             let now = now_ms();
-            let ids = self.store.writer.write(vec![event(&conv.id, "bot", body.clone(), now)]).await?;
+            let mut writes = self.deliveries(&memory, std::slice::from_ref(&body), now);
+            writes.push(event(&conv.id, "bot", body.clone(), now));
+            let ids = self.store.writer.write(writes).await?;
             let e = Event { id: ids[0], conversation_id: conv.id.clone(), actor: "bot".into(), at: now, body };
             memory.apply(&e);
             // Keep the cache only if it holds the customer's current conversation.
@@ -375,6 +484,12 @@ impl Chat {
         Ok(memory)
     }
 
+    /// After channels were linked: cached sessions and memories of the customer are rebuilt from
+    /// the store on next use.
+    pub(crate) fn forget_customer(&self, customer_id: &str) {
+        self.sessions.lock().expect("session cache").retain(|_, s| s.customer_id != customer_id);
+    }
+
     pub(crate) fn slot(&self, customer_id: &str) -> Slot {
         let mut slots = self.slots.lock().expect("slot lock");
         if slots.len() >= MAX_CACHED {
@@ -385,6 +500,11 @@ impl Chat {
     }
 
     pub(crate) fn publish(&self, session_id: &str, messages: &[Message], state: Option<ConvState>) {
+        if session_id.starts_with(TELEGRAM_ADDRESS) {
+            // Telegram gets its messages through the outbox, already written.
+            self.outbox_wake.notify_one();
+            return;
+        }
         for m in messages {
             self.hub.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
         }

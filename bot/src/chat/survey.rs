@@ -1,14 +1,10 @@
 //! The short survey after a conversation: effort (CES, 1–7) then satisfaction (CSAT, 1–5), asked in
 //! the customer's language with one button per score; answers go to the log.
 
-use std::sync::Arc;
-
-use serde_json::json;
-
-use super::{Chat, TurnOutcome, actor_of, event};
+use super::{Chat, TurnOutcome};
 use crate::dialogue::{Memory, SURVEY, SURVEY_SCALES};
 use crate::error::BotError;
-use crate::events::{Event, EventBody, Message};
+use crate::events::EventBody;
 use crate::store::Write;
 
 /// The survey question the conversation waits for and the score this message gives it, if it is one.
@@ -33,6 +29,7 @@ impl Chat {
         text: &str,
         button: Option<&str>,
         (question, score): (String, u8),
+        extra: Vec<Write>,
         now: i64,
     ) -> Result<(Memory, TurnOutcome), BotError> {
         let lang = memory.lang.current();
@@ -42,7 +39,7 @@ impl Chat {
             None => self.dialogue.reply(lang, "survey.thanks", &[], 0),
         };
         let bodies = vec![
-            EventBody::CustomerMessage { text: text.to_string(), lang, button: button.map(str::to_string) },
+            EventBody::CustomerMessage { text: text.to_string(), lang, button: button.map(str::to_string), attachment: None },
             EventBody::SurveyAnswer { question: question.clone(), score },
             EventBody::BotMessage {
                 text: reply.text,
@@ -54,24 +51,7 @@ impl Chat {
                 proactive: false,
             },
         ];
-        let conv = memory.conversation_id.clone();
-        let writes: Vec<Write> = bodies.iter().map(|b| event(&conv, actor_of(b), b.clone(), now)).collect();
-        let ids = self.store.writer.write(writes).await?;
-        let events: Vec<Event> = ids
-            .iter()
-            .zip(bodies)
-            .map(|(id, body)| Event { id: *id, conversation_id: conv.clone(), actor: actor_of(&body).into(), at: now, body })
-            .collect();
-        for e in &events {
-            memory.apply(e);
-        }
-        let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
-        if let Some(session) = &memory.session_id {
-            for m in &messages {
-                self.hub.publish(session, Arc::from(json!({"type": "message", "message": m}).to_string()));
-            }
-        }
-        let state = memory.state;
-        Ok((memory, TurnOutcome { messages, state }))
+        let outcome = self.commit_turn(&mut memory, extra, bodies, None, now).await?;
+        Ok((memory, outcome))
     }
 }

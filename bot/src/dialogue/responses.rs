@@ -60,6 +60,9 @@ pub const REPLY_KEYS: &[&str] = &[
     "error.too_long",
     "error.unsupported_media",
     "error.order_system",
+    "link.code",
+    "link.done",
+    "link.invalid",
 ];
 
 pub const BUTTON_KEYS: &[&str] = &[

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 pub mod metrics;
 mod orders;
+mod telegram;
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ pub struct AppState {
     pub console_strings: Arc<str>,
     pub agent_token_ttl_seconds: i64,
     pub login_limiter: Arc<crate::chat::rate::RateLimiter>,
+    pub telegram: Option<crate::telegram::Telegram>,
 }
 
 impl From<BotError> for ApiError {
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/close", post(agents::close))
         .route("/api/v1/agent/agents", get(agents::list_agents))
         .route("/api/v1/agent/ws", get(agents::websocket))
+        .route("/telegram/webhook", post(telegram::webhook))
         .route("/console", get(assets::console_page))
         .route("/console.js", get(assets::console_js))
         .route("/console.css", get(assets::console_css))

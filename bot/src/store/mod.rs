@@ -5,7 +5,7 @@
 mod reads;
 mod writer;
 
-pub use reads::{ConversationRow, SessionRow};
+pub use reads::{ConversationRow, OutboxRow, SessionRow};
 pub use writer::{Write, Writer};
 
 use std::path::Path;

@@ -335,3 +335,49 @@ impl Store {
         decode_events(rows)
     }
 }
+
+/// A reply waiting in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub address: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+}
+
+impl Store {
+    /// Pending deliveries of a channel, oldest first.
+    pub async fn pending_outbox(&self, channel: &str, limit: i64) -> Result<Vec<OutboxRow>, BotError> {
+        let rows = sqlx::query(
+            "SELECT id, channel, address, payload, attempts, next_attempt_at FROM outbox WHERE status = 'pending' AND channel = $1 ORDER BY id LIMIT $2",
+        )
+        .bind(channel)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    id: r.try_get("id")?,
+                    channel: r.try_get("channel")?,
+                    address: r.try_get("address")?,
+                    payload: r.try_get("payload")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The customer a valid link code belongs to.
+    pub async fn link_code(&self, code: &str, now: i64) -> Result<Option<String>, BotError> {
+        let row = sqlx::query("SELECT customer_id FROM link_codes WHERE code = $1 AND expires_at > $2")
+            .bind(code)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get::<String, _>(0)).transpose()?)
+    }
+}

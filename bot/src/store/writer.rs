@@ -33,6 +33,17 @@ pub enum Write {
     HandoffStatus { id: String, status: String, at: i64 },
     HandoffFirstReply { id: String, at: i64 },
     HandoffBrief { id: String, brief: String },
+    /// Takes a Telegram update once: a second time fails the unit of work with [`BotError::Conflict`].
+    TelegramUpdate { update_id: i64, at: i64 },
+    /// A reply waiting to be delivered to a channel.
+    Outbox { channel: String, address: String, payload: String, at: i64 },
+    OutboxSent { id: i64, at: i64 },
+    OutboxRetry { id: i64, next_attempt_at: i64, error: String },
+    OutboxFailed { id: i64, error: String },
+    LinkCode { code: String, customer_id: String, expires_at: i64 },
+    DeleteLinkCode { code: String },
+    /// Everything of customer `from` becomes customer `into`'s (linked channels).
+    MergeCustomer { from: String, into: String },
 }
 
 struct Job {
@@ -246,6 +257,69 @@ async fn apply(tx: &mut Transaction<'static, Any>, writes: &[Write]) -> Result<V
             }
             Write::HandoffBrief { id, brief } => {
                 sqlx::query("UPDATE handoffs SET brief = $1 WHERE id = $2").bind(brief).bind(id).execute(&mut **tx).await?;
+            }
+            Write::TelegramUpdate { update_id, at } => {
+                let done = sqlx::query("INSERT INTO telegram_updates (update_id, received_at) VALUES ($1, $2) ON CONFLICT (update_id) DO NOTHING")
+                    .bind(update_id)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(BotError::Conflict("the update was processed before".into()));
+                }
+            }
+            Write::Outbox { channel, address, payload, at } => {
+                sqlx::query(
+                    "INSERT INTO outbox (channel, address, payload, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+                )
+                .bind(channel)
+                .bind(address)
+                .bind(payload)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Write::OutboxSent { id, at } => {
+                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::OutboxRetry { id, next_attempt_at, error } => {
+                sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
+                    .bind(next_attempt_at)
+                    .bind(error)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::OutboxFailed { id, error } => {
+                sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2")
+                    .bind(error)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::LinkCode { code, customer_id, expires_at } => {
+                sqlx::query("INSERT INTO link_codes (code, customer_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(code)
+                    .bind(customer_id)
+                    .bind(expires_at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Write::DeleteLinkCode { code } => {
+                sqlx::query("DELETE FROM link_codes WHERE code = $1").bind(code).execute(&mut **tx).await?;
+            }
+            Write::MergeCustomer { from, into } => {
+                for sql in [
+                    "UPDATE conversations SET customer_id = $1 WHERE customer_id = $2",
+                    "UPDATE sessions SET customer_id = $1 WHERE customer_id = $2",
+                    "UPDATE link_codes SET customer_id = $1 WHERE customer_id = $2",
+                ] {
+                    sqlx::query(sql).bind(into).bind(from).execute(&mut **tx).await?;
+                }
             }
             Write::Order(o) => {
                 sqlx::query(

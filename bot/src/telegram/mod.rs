@@ -1,0 +1,118 @@
+//! The Telegram channel (teloxide's `Bot` for the Bot API): updates arrive by long polling or by
+//! webhook, become the same turns as widget messages, and every reply leaves through the persistent
+//! outbox. Enabled when `TELEGRAM_BOT_TOKEN` is set.
+
+mod inbound;
+mod outbox;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::Bot;
+use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
+use teloxide::requests::Requester;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use inbound::handle_update;
+
+use crate::chat::Chat;
+use crate::config::TelegramConfig;
+use crate::error::BotError;
+
+/// Seconds a long poll waits for updates.
+const POLL_TIMEOUT: u32 = 10;
+
+#[derive(Clone)]
+pub struct Telegram {
+    pub bot: Bot,
+    pub config: TelegramConfig,
+}
+
+impl Telegram {
+    pub fn new(config: &TelegramConfig) -> Result<Self, BotError> {
+        let mut bot = Bot::new(&config.token);
+        if let Some(url) = &config.api_url {
+            let url = reqwest::Url::parse(url).map_err(|e| BotError::Config(format!("TELEGRAM_API_URL: {e}")))?;
+            bot = bot.set_api_url(url);
+        }
+        Ok(Self { bot, config: config.clone() })
+    }
+
+    pub fn webhook_mode(&self) -> bool {
+        self.config.webhook_url.is_some()
+    }
+}
+
+/// The channel's background tasks; stopped cleanly (between two deliveries) on shutdown.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+/// Starts the outbox worker and, in polling mode, the poller; in webhook mode registers the webhook
+/// (updates then come to `POST /telegram/webhook`).
+pub async fn start(telegram: Telegram, chat: Arc<Chat>) -> Result<Running, BotError> {
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = vec![tokio::spawn(outbox::run(telegram.bot.clone(), chat.clone(), stopped.clone()))];
+    if let (Some(url), Some(secret)) = (&telegram.config.webhook_url, &telegram.config.webhook_secret) {
+        let url = reqwest::Url::parse(url).map_err(|e| BotError::Config(format!("TELEGRAM_WEBHOOK_URL: {e}")))?;
+        telegram
+            .bot
+            .set_webhook(url)
+            .secret_token(secret.clone())
+            .await
+            .map_err(|e| BotError::Upstream(format!("Telegram setWebhook: {e}")))?;
+        tracing::info!("Telegram webhook registered");
+    } else {
+        tasks.push(tokio::spawn(poll(telegram.clone(), chat, stopped)));
+    }
+    Ok(Running { stop, tasks })
+}
+
+/// Long polling: takes updates in order, confirms them by asking for the next offset. An update
+/// handled before (after a crash between handling and confirming) is recognised and skipped.
+async fn poll(telegram: Telegram, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>) {
+    // A webhook left over from webhook mode would make getUpdates fail.
+    if let Err(e) = telegram.bot.delete_webhook().await {
+        tracing::warn!(error = %e, "Telegram deleteWebhook failed");
+    }
+    let mut offset: i32 = 0;
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        let request = telegram.bot.get_updates().offset(offset).timeout(POLL_TIMEOUT);
+        let updates = tokio::select! {
+            _ = stopped.changed() => return,
+            r = request.into_future() => r,
+        };
+        match updates {
+            Ok(updates) => {
+                backoff = Duration::from_millis(500);
+                for update in updates {
+                    offset = offset.max(update.id.0 as i32 + 1);
+                    handle_update(&telegram, &chat, update).await;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "Telegram getUpdates failed; retrying");
+                tokio::select! {
+                    _ = stopped.changed() => return,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        }
+        if *stopped.borrow() {
+            return;
+        }
+    }
+}
