@@ -292,6 +292,19 @@ impl Chat {
         }
     }
 
+    /// Shows the customer that their agent is writing (web widget; best effort).
+    pub async fn agent_typing(&self, agent: &Agent, conversation_id: &str) {
+        let Ok(Some(h)) = self.store.conversation_handoff(conversation_id).await else { return };
+        if h.status != "claimed" || h.agent_id.as_deref() != Some(agent.id.as_str()) {
+            return;
+        }
+        if let Ok(Some(conv)) = self.store.conversation(conversation_id).await {
+            if let Some(address) = conv.session_id.filter(|a| !a.starts_with(super::TELEGRAM_ADDRESS)) {
+                self.hub.publish(&address, Arc::from(json!({"type": "typing", "role": "agent"}).to_string()));
+            }
+        }
+    }
+
     /// Live frames for the agent who owns the conversation.
     pub(super) async fn tell_agents(&self, conversation_id: &str, owner: Option<&str>, messages: &[Message], state: Option<ConvState>) {
         let Some(owner) = owner else { return };
