@@ -92,6 +92,10 @@ async fn run_level(
     options: &Options,
     komek_bin: Option<&Path>,
 ) -> Result<report::LevelResult, String> {
+    let host_busy = host_busy().await;
+    if host_busy > report::BUSY_HOST {
+        eprintln!("   WARNING: the machine is {:.0}% busy without us: expect noisy latencies", host_busy * 100.0);
+    }
     let label = format!("{}-{customers}", target.name());
     let server = server::ServerProcess::start(target, komek_bin, &label, options.rate).await?;
     let plan = load::Plan {
@@ -101,23 +105,33 @@ async fn run_level(
         duration: options.duration,
         rate: options.rate,
     };
-    let host_load = load_average();
-    if host_load > 0.5 {
-        eprintln!("   WARNING: the machine is busy (load average {host_load:.2}): expect noisy latencies");
-    }
     let outcome = load::run(&plan).await;
     let check = load::check_histories(&plan, &outcome).await;
     let figures = server.figures();
     server.stop();
     let mut result = report::LevelResult::new(target, &plan, &outcome, check, figures);
-    result.host_load = host_load;
+    result.host_busy = host_busy;
     Ok(result)
 }
 
-/// The 1-minute load average: other work on the machine skews the latencies of a level.
-fn load_average() -> f64 {
-    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    text.split_whitespace().next().and_then(|v| v.parse().ok()).unwrap_or(0.0)
+/// The share of all CPUs busy during one second while we sit idle (no server running): other work
+/// on the machine skews the latencies of a level. (The load average would still count our own
+/// previous level.)
+async fn host_busy() -> f64 {
+    let Some((busy_before, total_before)) = cpu_times() else { return 0.0 };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let Some((busy_after, total_after)) = cpu_times() else { return 0.0 };
+    (busy_after - busy_before) as f64 / (total_after - total_before).max(1) as f64
+}
+
+/// (busy, total) jiffies of all CPUs from `/proc/stat` (idle and iowait count as not busy).
+fn cpu_times() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> =
+        stat.lines().next()?.split_whitespace().skip(1).take(8).filter_map(|v| v.parse().ok()).collect();
+    let total: u64 = fields.iter().sum();
+    let idle = fields.get(3)? + fields.get(4)?;
+    Some((total - idle, total))
 }
 
 /// `KOMEK_BIN`, else `<target dir>/release/komek` (the workspace's target dir unless `CARGO_TARGET_DIR`).
@@ -793,7 +807,8 @@ mod load {
 
         async fn close(self) {
             if let Channel::Ws(Some(mut socket)) = self {
-                let _ = timeout(Duration::from_secs(2), socket.close(None)).await;
+                // The socket's own close (with a close frame), not `SinkExt::close` of the box.
+                let _ = timeout(Duration::from_secs(2), WebSocketStream::close(&mut *socket, None)).await;
             }
         }
     }
@@ -1015,6 +1030,9 @@ mod report {
 
     use super::load::{ChannelKind, Check, Outcome, Plan};
     use super::server::ServerFigures;
+
+    /// Above this share of the CPUs busy with other work, a level's latencies are flagged as noisy.
+    pub const BUSY_HOST: f64 = 0.2;
     use super::{Options, Target};
 
     #[derive(Clone, Copy, Default)]
@@ -1064,8 +1082,8 @@ mod report {
         pub error_kinds: BTreeMap<String, (usize, String)>,
         pub check: Check,
         pub server: ServerFigures,
-        /// The machine's 1-minute load average when the level started.
-        pub host_load: f64,
+        /// The share of the machine's CPUs busy with other work just before the level.
+        pub host_busy: f64,
     }
 
     impl LevelResult {
@@ -1097,7 +1115,7 @@ mod report {
                 error_kinds,
                 check,
                 server,
-                host_load: 0.0,
+                host_busy: 0.0,
             }
         }
 
@@ -1126,7 +1144,7 @@ mod report {
                 "ready_rss_mib": mib(self.server.ready_rss_kib),
                 "peak_rss_mib": mib(self.server.peak_rss_kib),
                 "server_log_warnings": self.server.log_problems.len(),
-                "host_load_before": self.host_load,
+                "host_busy_before_percent": round(self.host_busy * 100.0),
             })
         }
     }
@@ -1181,8 +1199,9 @@ mod report {
         println!(
             "Each customer offers {} message(s)/s (think time 0.5–1.5× the mean, one message in flight), half \
              over HTTP POST, half over a WebSocket; {} s warm-up, then {} s measured. Latency: from sending \
-             until the bot's reply arrives. Every level starts a fresh server process with a fresh SQLite \
-             file; the load generator runs on the same machine. Errors count the whole run; lost / \
+             until the bot's reply arrives; msgs/s stays at the offered load until the server saturates \
+             (raise `--rate` to find where). Every level starts a fresh server process (komek: with a fresh \
+             SQLite file); the load generator runs on the same machine. Errors count the whole run; lost / \
              duplicated / unanswered come from every customer's full history afterwards.\n",
             options.rate,
             options.warmup.as_secs_f64(),
@@ -1238,7 +1257,11 @@ mod report {
 
     fn print_errors(results: &[LevelResult]) {
         let troubled = |r: &&LevelResult| {
-            r.errors > 0 || r.check.out_of_order > 0 || r.check.fetch_errors > 0 || !r.server.log_problems.is_empty()
+            r.errors > 0
+                || r.check.out_of_order > 0
+                || r.check.fetch_errors > 0
+                || !r.server.log_problems.is_empty()
+                || r.host_busy > BUSY_HOST
         };
         for r in results.iter().filter(troubled) {
             println!("\nProblems of {} with {} customers:", label(r.target), r.customers);
@@ -1250,6 +1273,12 @@ mod report {
             }
             if r.check.fetch_errors > 0 {
                 println!("- histories that could not be fetched: {}", r.check.fetch_errors);
+            }
+            if r.host_busy > BUSY_HOST {
+                println!(
+                    "- the machine was {:.0}% busy with other work just before: noisy figures",
+                    r.host_busy * 100.0
+                );
             }
             if let Some(first) = r.server.log_problems.first() {
                 println!("- server log warnings/errors: {} (first: {first})", r.server.log_problems.len());

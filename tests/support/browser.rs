@@ -119,7 +119,8 @@ pub struct Browser {
     /// `http://127.0.0.1:PORT/session/ID`
     session: String,
     driver: Option<Child>,
-    profile: PathBuf,
+    /// The profile and chromedriver's log (removed at the end).
+    work_dir: PathBuf,
     driver_log: PathBuf,
 }
 
@@ -160,7 +161,7 @@ impl Browser {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command.spawn().unwrap_or_else(|e| panic!("starting {}: {e}", driver.display()));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
-        let mut browser = Browser { http, session: String::new(), driver: Some(child), profile: work, driver_log };
+        let mut browser = Browser { http, session: String::new(), driver: Some(child), work_dir: work, driver_log };
         let root = format!("http://127.0.0.1:{port}");
 
         // Wait for chromedriver to answer.
@@ -429,7 +430,7 @@ impl Browser {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = std::fs::remove_dir_all(&self.work_dir);
     }
 }
 

@@ -44,6 +44,10 @@ pub enum Failure {
     TooMany(u64),
     /// 500 `Internal Server Error`.
     ServerError,
+    /// The connection breaks in the middle of the answer (a network error for the client).
+    Disconnect,
+    /// 400 `Bad Request: …` with this description (e.g. `message is too long`): an error no retry fixes.
+    BadRequest(String),
     /// No failure: answered normally (to interleave failures with successes).
     Pass,
 }
@@ -101,8 +105,10 @@ pub struct Call {
     pub content_type: String,
     /// The parameters from the query string and the body, decoded to one JSON object.
     pub params: Value,
-    /// The HTTP status of the answer.
+    /// The HTTP status of the answer; 0 when the connection was broken instead (`Failure::Disconnect`).
     pub status: u16,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Clone, Debug)]
@@ -575,6 +581,10 @@ fn method_counts(calls: &[Call]) -> String {
 /// An answer of the API: the HTTP status and the JSON body.
 struct Answer(StatusCode, Value);
 
+/// The status of an answer whose connection is broken instead (see `Failure::Disconnect`).
+const BROKEN: StatusCode = StatusCode::BAD_GATEWAY;
+const BROKEN_MARK: &str = "__fake_telegram_disconnect__";
+
 impl Answer {
     fn ok(result: Value) -> Self {
         Answer(StatusCode::OK, json!({"ok": true, "result": result}))
@@ -649,6 +659,7 @@ async fn handle(inner: Arc<Inner>, method: Method, uri: Uri, headers: HeaderMap,
     }
 
     // Every request gets its place in arrival order, before a long poll waits.
+    let at = std::time::Instant::now();
     let seq = {
         let mut state = inner.lock();
         state.next_seq += 1;
@@ -669,11 +680,17 @@ async fn handle(inner: Arc<Inner>, method: Method, uri: Uri, headers: HeaderMap,
         http_method: method.to_string(),
         content_type: content_type.clone(),
         params: params.clone(),
-        status: answer.0.as_u16(),
+        status: if answer.0 == BROKEN && answer.1 == json!(BROKEN_MARK) { 0 } else { answer.0.as_u16() },
+        at,
     });
     inner.bump();
     if inner.log {
         eprintln!("[fake telegram] → {} {}", answer.0.as_u16(), answer.1);
+    }
+    if answer.0 == BROKEN && answer.1 == json!(BROKEN_MARK) {
+        // Headers go out, then the body fails: hyper drops the connection mid-answer.
+        let body = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("fake disconnect")) });
+        return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], axum::body::Body::from_stream(body)).into_response();
     }
     (answer.0, axum::Json(answer.1)).into_response()
 }
@@ -895,6 +912,14 @@ fn send_message(inner: &Arc<Inner>, p: &Value, seq: u64) -> Answer {
         Some(Failure::ServerError) => {
             state.failed_sends.push((Failure::ServerError, p.clone()));
             return Answer::server_error();
+        }
+        Some(Failure::Disconnect) => {
+            state.failed_sends.push((Failure::Disconnect, p.clone()));
+            return Answer(BROKEN, json!(BROKEN_MARK));
+        }
+        Some(Failure::BadRequest(what)) => {
+            state.failed_sends.push((Failure::BadRequest(what.clone()), p.clone()));
+            return Answer::bad_request(&what);
         }
         Some(Failure::Pass) | None => {}
     }

@@ -122,7 +122,9 @@ impl ConversationLanguage {
                 if d.lang == current {
                     self.agreeing += 1;
                     Switch::Kept
-                } else if is_clear(d, words) && !(current == Lang::Kk && has_kazakh_letters(text)) {
+                } else if (is_clear(d, words) || self.plainly_other(d, current, words, text))
+                    && !(current == Lang::Kk && has_kazakh_letters(text))
+                {
                     self.current = Some(d.lang);
                     self.agreeing = 0;
                     Switch::Detected
@@ -133,6 +135,15 @@ impl ConversationLanguage {
         };
         let lang = self.current();
         LanguageDecision { lang, changed: lang != before, reason, detection }
+    }
+
+    /// A short message that still cannot be in the current language: another script altogether
+    /// ("where is my order 100003" in a Russian conversation), or Kazakh-only letters in a
+    /// conversation that is not Kazakh ("Тапсырысым 100012 қайда?").
+    fn plainly_other(&self, d: &Detection, current: Lang, words: usize, text: &str) -> bool {
+        let other_script = words >= 2 && !written_in_script_of(current, text) && d.letters >= FIRST_MIN_LETTERS && d.confidence >= 0.5;
+        let kazakh = d.lang == Lang::Kk && current != Lang::Kk && has_kazakh_letters(text) && d.confidence >= FIRST_MIN_CONFIDENCE;
+        other_script || kazakh
     }
 
     fn fallback_reason(&self) -> Switch {
