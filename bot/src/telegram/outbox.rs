@@ -3,10 +3,10 @@
 //! exponentially; a chat that cannot receive (blocked the bot, gone) is given up. A later message of
 //! a chat never overtakes an earlier one that is waiting to be retried.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use serde::Deserialize;
 use teloxide::Bot;
 use teloxide::payloads::SendMessageSetters;
@@ -21,7 +21,9 @@ use crate::events::Button;
 use crate::store::{OutboxRow, Write};
 
 /// Deliveries looked at per pass.
-const BATCH: i64 = 200;
+const BATCH: i64 = 500;
+/// Chats delivered to side by side.
+const CHATS_AT_ONCE: usize = 16;
 /// The longest pause between retries.
 const MAX_BACKOFF_MS: i64 = 60_000;
 
@@ -58,41 +60,53 @@ pub async fn run(bot: Bot, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>) 
     }
 }
 
-/// Sends what is due; returns how long until the next retry is due.
+/// Sends what is due, chats side by side (one slow or failing chat does not hold up the others),
+/// each chat's messages one after another; returns how long until the next retry is due.
 async fn pass(bot: &Bot, chat: &Chat, stopped: &watch::Receiver<bool>) -> Result<i64, crate::error::BotError> {
     let rows = chat.store.pending_outbox(TELEGRAM, BATCH).await?;
-    let mut blocked: HashSet<String> = HashSet::new();
+    let mut by_chat: Vec<(String, Vec<OutboxRow>)> = Vec::new();
+    for row in rows {
+        match by_chat.iter_mut().find(|(a, _)| *a == row.address) {
+            Some((_, list)) => list.push(row),
+            None => by_chat.push((row.address.clone(), vec![row])),
+        }
+    }
+    let results: Vec<Result<i64, crate::error::BotError>> = futures_util::stream::iter(by_chat)
+        .map(|(_, rows)| deliver_chat(bot, chat, rows, stopped))
+        .buffer_unordered(CHATS_AT_ONCE)
+        .collect()
+        .await;
     let mut next_due = i64::MAX;
+    for r in results {
+        next_due = next_due.min(r?);
+    }
+    Ok(if next_due == i64::MAX { 1_000 } else { next_due })
+}
+
+/// One chat's due messages in order, stopping at the first that must wait.
+async fn deliver_chat(bot: &Bot, chat: &Chat, rows: Vec<OutboxRow>, stopped: &watch::Receiver<bool>) -> Result<i64, crate::error::BotError> {
     for row in rows {
         if *stopped.borrow() {
             break;
         }
-        if blocked.contains(&row.address) {
-            continue;
-        }
         let now = now_ms();
         if row.next_attempt_at > now {
-            // Waiting for its retry: later messages of this chat wait too.
-            blocked.insert(row.address.clone());
-            next_due = next_due.min(row.next_attempt_at - now);
-            continue;
+            return Ok(row.next_attempt_at - now);
         }
-        let write = match deliver(bot, &row).await {
-            Outcome::Sent => Write::OutboxSent { id: row.id, at: now_ms() },
+        match deliver(bot, &row).await {
+            Outcome::Sent => chat.store.writer.write(vec![Write::OutboxSent { id: row.id, at: now_ms() }]).await.map(|_| ())?,
             Outcome::Retry { after_ms, error } => {
-                blocked.insert(row.address.clone());
-                next_due = next_due.min(after_ms);
                 tracing::debug!(id = row.id, attempts = row.attempts + 1, %error, "delivery will be retried");
-                Write::OutboxRetry { id: row.id, next_attempt_at: now_ms() + after_ms, error }
+                chat.store.writer.write(vec![Write::OutboxRetry { id: row.id, next_attempt_at: now_ms() + after_ms, error }]).await?;
+                return Ok(after_ms);
             }
             Outcome::GiveUp(error) => {
                 tracing::warn!(id = row.id, %error, "delivery given up");
-                Write::OutboxFailed { id: row.id, error }
+                chat.store.writer.write(vec![Write::OutboxFailed { id: row.id, error }]).await?;
             }
-        };
-        chat.store.writer.write(vec![write]).await?;
+        }
     }
-    Ok(if next_due == i64::MAX { 1_000 } else { next_due })
+    Ok(i64::MAX)
 }
 
 async fn deliver(bot: &Bot, row: &OutboxRow) -> Outcome {
@@ -107,7 +121,7 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Outcome {
         Err(RequestError::RetryAfter(seconds)) => {
             Outcome::Retry { after_ms: seconds.duration().as_millis() as i64, error: "429 Too Many Requests".into() }
         }
-        Err(RequestError::Api(e)) if gone(&e) => Outcome::GiveUp(e.to_string()),
+        Err(RequestError::Api(e)) if permanent(&e) => Outcome::GiveUp(e.to_string()),
         Err(e) => {
             let after_ms = (500_i64 << row.attempts.clamp(0, 7)).min(MAX_BACKOFF_MS);
             Outcome::Retry { after_ms, error: e.to_string() }
@@ -115,12 +129,14 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Outcome {
     }
 }
 
-/// Errors that no retry will fix.
-fn gone(e: &ApiError) -> bool {
-    matches!(
-        e,
-        ApiError::BotBlocked | ApiError::ChatNotFound | ApiError::UserDeactivated | ApiError::BotKicked | ApiError::BotKickedFromSupergroup
-    )
+/// Errors that no retry will fix: Telegram refused the message itself (400 Bad Request, 403
+/// Forbidden: too long, blocked, chat gone…). Anything else — 5xx, network — is worth retrying.
+/// teloxide names the errors it knows and keeps Telegram's description for the rest.
+fn permanent(e: &ApiError) -> bool {
+    match e {
+        ApiError::Unknown(description) => description.starts_with("Bad Request") || description.starts_with("Forbidden"),
+        _ => true,
+    }
 }
 
 /// Bot buttons as an inline keyboard: short labels (survey scores) in one row, others two a row.
