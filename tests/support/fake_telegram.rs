@@ -11,8 +11,9 @@
 //! Tests push updates (`push_message`, `push_callback`, `push_photo`, `push_sticker`, `push_raw`),
 //! which the service takes with `getUpdates` (`offset` confirms, `timeout` long-polls), and read
 //! what the service did (`sent`, `actions`, `answered_callbacks`, `webhook`, `calls`). Failures of
-//! `sendMessage` are injected with `fail_next_sends`. Set `FAKE_TELEGRAM_LOG=1` to print every
-//! request as it arrives.
+//! `sendMessage` (429, 500, a broken connection, a 400) are injected with `fail_next_sends`, standing
+//! 400 refusals with `refuse_texts_containing`. Set `FAKE_TELEGRAM_LOG=1` to print every request as
+//! it arrives.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -141,6 +142,8 @@ struct State {
     webhook: Option<Webhook>,
     webhook_calls: Vec<Webhook>,
     failures: VecDeque<Failure>,
+    /// sendMessage calls whose text contains the first are always refused with 400 and the second.
+    refusals: Vec<(String, String)>,
     calls: Vec<Call>,
     next_seq: u64,
     /// Bumped by every getUpdates: an older long poll still waiting is terminated with 409.
@@ -472,6 +475,12 @@ impl FakeTelegram {
         self.inner.lock().failures.extend(failures);
     }
 
+    /// Every sendMessage whose text contains `needle` is refused with 400 `Bad Request: {description}`
+    /// (recorded in `failed_sends`), for as long as the fake runs.
+    pub fn refuse_texts_containing(&self, needle: &str, description: &str) {
+        self.inner.lock().refusals.push((needle.to_string(), description.to_string()));
+    }
+
     // ---- Waiting ----
 
     /// Waits until `done` holds for the fake's state, or `timeout`; returns whether it held.
@@ -727,10 +736,10 @@ async fn dispatch(inner: &Arc<Inner>, api_method: &str, p: &Value, seq: u64) -> 
             if !url.is_empty() && !url.starts_with("https://") {
                 return Answer::bad_request("bad webhook: An HTTPS URL must be provided for webhook");
             }
-            if let Some(s) = &secret {
-                if s.is_empty() || s.len() > 256 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                    return Answer::bad_request("secret token contains unallowed characters");
-                }
+            if let Some(s) = &secret
+                && (s.is_empty() || s.len() > 256 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            {
+                return Answer::bad_request("secret token contains unallowed characters");
             }
             let mut state = inner.lock();
             if drop_pending {
@@ -880,30 +889,32 @@ fn send_message(inner: &Arc<Inner>, p: &Value, seq: u64) -> Answer {
         Some(v) => Some(v.clone()),
     };
     let mut buttons = Vec::new();
-    if let Some(markup) = &reply_markup {
-        if let Some(rows) = markup.get("inline_keyboard") {
-            let Some(rows) = rows.as_array() else { return Answer::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array") };
-            for row in rows {
-                let Some(row) = row.as_array() else { return Answer::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays") };
-                for b in row {
-                    let label = b["text"].as_str().unwrap_or_default();
-                    if label.is_empty() {
-                        return Answer::bad_request("text buttons are unallowed in the inline keyboard");
-                    }
-                    let data = b["callback_data"].as_str().unwrap_or_default();
-                    if data.len() > 64 {
-                        return Answer::bad_request("BUTTON_DATA_INVALID");
-                    }
-                    if data.is_empty() && b.get("url").is_none() && b.get("switch_inline_query").is_none() {
-                        return Answer::bad_request("BUTTON_DATA_INVALID");
-                    }
-                    buttons.push((label.to_string(), data.to_string()));
+    if let Some(rows) = reply_markup.as_ref().and_then(|m| m.get("inline_keyboard")) {
+        let Some(rows) = rows.as_array() else { return Answer::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array") };
+        for row in rows {
+            let Some(row) = row.as_array() else { return Answer::bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays") };
+            for b in row {
+                let label = b["text"].as_str().unwrap_or_default();
+                if label.is_empty() {
+                    return Answer::bad_request("text buttons are unallowed in the inline keyboard");
                 }
+                let data = b["callback_data"].as_str().unwrap_or_default();
+                if data.len() > 64 {
+                    return Answer::bad_request("BUTTON_DATA_INVALID");
+                }
+                if data.is_empty() && b.get("url").is_none() && b.get("switch_inline_query").is_none() {
+                    return Answer::bad_request("BUTTON_DATA_INVALID");
+                }
+                buttons.push((label.to_string(), data.to_string()));
             }
         }
     }
 
     let mut state = inner.lock();
+    if let Some((_, what)) = state.refusals.iter().find(|(needle, _)| text.contains(needle.as_str())).cloned() {
+        state.failed_sends.push((Failure::BadRequest(what.clone()), p.clone()));
+        return Answer::bad_request(&what);
+    }
     match state.failures.pop_front() {
         Some(Failure::TooMany(n)) => {
             state.failed_sends.push((Failure::TooMany(n), p.clone()));

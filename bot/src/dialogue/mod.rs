@@ -17,6 +17,8 @@ pub use script::{Action, Script};
 
 /// Order states in which the delivery address can still change without a person.
 const ADDRESS_CHANGEABLE: &[&str] = &["created", "paid"];
+/// A second intent at least this likely beside a pleasantry is what the customer wants.
+const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
 /// Below this confidence a parse does not pull the conversation away from what the bot asked for.
 const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
 
@@ -153,6 +155,18 @@ impl Dialogue {
                     return (aw.intent.clone(), Some(input.text.trim().to_string()));
                 }
                 _ => {}
+            }
+        }
+        // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
+        if self.script.is_small_talk(&parsed.name) {
+            let runner_up = input.parse.ranking.iter().find(|r| r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos);
+            if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
+                return (r.name.clone(), None);
+            }
+            if has_order {
+                if let Some(name) = self.script.intent_for(Action::OrderStatus) {
+                    return (name.to_string(), None);
+                }
             }
         }
         // A bare order number is a question about that order.

@@ -39,6 +39,10 @@ struct IntentEntry {
     action: Action,
     #[serde(default)]
     reply: Option<String>,
+    /// Pleasantries ("hello", "thanks"): when the same message also asks for something else, the
+    /// bot answers that instead.
+    #[serde(default)]
+    small_talk: bool,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +106,10 @@ impl Script {
 
     pub fn action(&self, intent: &str) -> Action {
         self.intents.get(intent).map_or(Action::OutOfScope, |e| e.action)
+    }
+
+    pub fn is_small_talk(&self, intent: &str) -> bool {
+        self.intents.get(intent).is_some_and(|e| e.small_talk)
     }
 
     pub fn knows(&self, intent: &str) -> bool {

@@ -13,6 +13,9 @@ use crate::error::BotError;
 use crate::events::Attachment;
 use crate::store::Write;
 
+/// The longest a typing indicator may delay handling a message.
+const TYPING_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+
 pub async fn handle_update(telegram: &Telegram, chat: &Arc<Chat>, update: Update) {
     let update_id = i64::from(update.id.0);
     let result = match update.kind {
@@ -62,11 +65,8 @@ async fn customer_turn(
     name: Option<String>,
     incoming: Incoming<'_>,
 ) -> Result<(), BotError> {
-    // The typing indicator while the bot works; best effort, not worth a retry.
-    let bot = telegram.bot.clone();
-    tokio::spawn(async move {
-        let _ = bot.send_chat_action(chat_id, ChatAction::Typing).await;
-    });
+    // The typing indicator before the bot works; best effort, and never worth holding a reply for.
+    let _ = tokio::time::timeout(TYPING_WAIT, telegram.bot.send_chat_action(chat_id, ChatAction::Typing).into_future()).await;
     let session = chat.telegram_session(chat_id.0, language_code.as_deref(), name).await?;
     chat.turn(&session, incoming, vec![Write::TelegramUpdate { update_id, at: now_ms() }]).await?;
     Ok(())
