@@ -214,3 +214,40 @@ async fn order_status_change_sends_a_proactive_message_on_postgres() {
     assert_in_order(&history);
     svc.stop().await;
 }
+
+/// The handoff journey on PostgreSQL: the queue, a racing claim decided by the database's
+/// conditional update, an agent reply and the survey after close.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handoff_and_racing_claims_on_postgres() {
+    use komek_nlu::Lang;
+    use komek_tests::agent::agent;
+    use komek_tests::chat::Customer;
+    use reqwest::StatusCode;
+
+    let Some(svc) = TestService::start_postgres().await else { return };
+    let a = agent(&svc, "a", &[Lang::Ru], "supervisor").await;
+    let b = agent(&svc, "b", &[Lang::Ru], "supervisor").await;
+    let c = Customer::start(&svc.base, Some("ru")).await;
+    c.say("Заказ 100021").await;
+    let t = c.say("Позовите оператора").await;
+    assert_eq!(t.state, "waiting_agent");
+    let queue = a.queue().await;
+    assert_eq!(queue[0]["brief"]["facts"]["order_id"], "100021");
+    let path = format!("/api/v1/agent/handoffs/{}/claim", queue[0]["id"].as_str().unwrap());
+    let (ra, rb) = tokio::join!(a.post(&path, json!({})), b.post(&path, json!({})));
+    assert_eq!([ra.0, rb.0].iter().filter(|s| **s == StatusCode::OK).count(), 1, "{:?} {:?}", ra, rb);
+    let winner = if ra.0 == StatusCode::OK { &a } else { &b };
+    let conv = if ra.0 == StatusCode::OK { ra.1["conversation_id"].clone() } else { rb.1["conversation_id"].clone() };
+    let conv = conv.as_str().unwrap();
+    let (s, _) = winner.post(&format!("/api/v1/agent/conversations/{conv}/messages"), json!({"text": "Добрый день! Смотрю заказ."})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = winner.post(&format!("/api/v1/agent/conversations/{conv}/close"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let t = c.click("ces_7", "7").await;
+    assert_eq!(t.state, "closed");
+    let (history, _) = c.history(None).await;
+    assert!(history.iter().any(|m| m["role"] == "agent" && m["text"] == "Добрый день! Смотрю заказ."));
+    let answers = svc.store().conversation_events_of(conv, &["survey_answer"]).await.unwrap();
+    assert_eq!(answers.len(), 1);
+    svc.stop().await;
+}
