@@ -104,11 +104,10 @@ async fn english_subscription_gets_a_proactive_update() {
     // The update arrives over the socket without the customer writing anything.
     let update = loop {
         let m = live.next_from("bot").await;
-        if m["text"].as_str().unwrap().contains("Shipped") || m["text"].as_str().unwrap().contains("shipped") {
-            if m["text"].as_str().unwrap().contains("100009") {
+        if (m["text"].as_str().unwrap().contains("Shipped") || m["text"].as_str().unwrap().contains("shipped"))
+            && m["text"].as_str().unwrap().contains("100009") {
                 break m;
             }
-        }
     };
     assert_eq!(update["lang"], "en");
     let (history, _) = c.history(None).await;

@@ -164,11 +164,10 @@ fn admin_token(config: &Config) -> Result<String, BotError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     let path = dir.join("admin-token");
-    if let Ok(t) = std::fs::read_to_string(&path) {
-        if !t.trim().is_empty() {
+    if let Ok(t) = std::fs::read_to_string(&path)
+        && !t.trim().is_empty() {
             return Ok(t.trim().to_string());
         }
-    }
     let token = new_token();
     let io = |source| BotError::Io { path: path.display().to_string(), source };
     std::fs::write(&path, format!("{token}\n")).map_err(io)?;

@@ -78,11 +78,10 @@ impl Brief {
 pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, texts: &BriefTexts) -> Brief {
     let mut intents: Vec<String> = Vec::new();
     for t in conv.turns.iter().filter(|t| t.role == Role::Customer) {
-        if let Some(i) = &t.intent {
-            if !intents.contains(i) && !SMALL_TALK.contains(&i.as_str()) {
+        if let Some(i) = &t.intent
+            && !intents.contains(i) && !SMALL_TALK.contains(&i.as_str()) {
                 intents.push(i.clone());
             }
-        }
     }
     let bot_answers: Vec<BotAnswer> = conv
         .turns

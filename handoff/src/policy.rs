@@ -173,14 +173,13 @@ impl Policy {
         if self.misunderstood_in_a_row(conv, signal) {
             return escalate(Reason::RepeatedMisunderstanding, "misunderstood_in_a_row", emotion_extra);
         }
-        if signal.concerns_order {
-            if let Some(order) = conv.facts.get("order_id") {
+        if signal.concerns_order
+            && let Some(order) = conv.facts.get("order_id") {
                 let since = conv.now - i64::from(self.thresholds.repeat_contact_days) * DAY_MS;
                 if conv.past.iter().any(|p| p.started_at >= since && p.order_ids.contains(order)) {
                     return escalate(Reason::RepeatContact, "same_order_within_days", emotion_extra);
                 }
             }
-        }
         for rule in &self.rules {
             if self.rule_holds(rule, conv, signal, vip) {
                 let mut e = escalate(Reason::BusinessRule, &rule.name, emotion_extra)?;

@@ -118,12 +118,11 @@ impl Cues {
                 if chars + 1 > self.longest_stem {
                     break;
                 }
-                if let Some((stem, kinds)) = self.stems.get_key_value(prefix) {
-                    if !seen.contains(&stem.as_str()) {
+                if let Some((stem, kinds)) = self.stems.get_key_value(prefix)
+                    && !seen.contains(&stem.as_str()) {
                         seen.push(stem);
                         kinds.iter().for_each(|k| count(*k));
                     }
-                }
                 if !(c.is_alphanumeric() || c == '\'' || c == '-') {
                     break;
                 }

@@ -298,11 +298,10 @@ impl Chat {
         if h.status != "claimed" || h.agent_id.as_deref() != Some(agent.id.as_str()) {
             return;
         }
-        if let Ok(Some(conv)) = self.store.conversation(conversation_id).await {
-            if let Some(address) = conv.session_id.filter(|a| !a.starts_with(super::TELEGRAM_ADDRESS)) {
+        if let Ok(Some(conv)) = self.store.conversation(conversation_id).await
+            && let Some(address) = conv.session_id.filter(|a| !a.starts_with(super::TELEGRAM_ADDRESS)) {
                 self.hub.publish(&address, Arc::from(json!({"type": "typing", "role": "agent"}).to_string()));
             }
-        }
     }
 
     /// Live frames for the agent who owns the conversation.

@@ -22,12 +22,11 @@ impl Hub {
 
     pub fn publish(&self, address: &str, frame: Arc<str>) {
         let mut channels = self.channels.lock().expect("hub lock");
-        if let Some(tx) = channels.get(address) {
-            if tx.send(frame).is_err() {
+        if let Some(tx) = channels.get(address)
+            && tx.send(frame).is_err() {
                 // Nobody listens any more.
                 channels.remove(address);
             }
-        }
     }
 
     pub fn listeners(&self) -> usize {

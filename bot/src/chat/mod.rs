@@ -242,14 +242,13 @@ impl Chat {
             None => self.load_session_memory(session).await?,
         };
         let now = now_ms();
-        if attachment.is_none() {
-            if let Some(answer) = survey::answer(&memory, text, button) {
+        if attachment.is_none()
+            && let Some(answer) = survey::answer(&memory, text, button) {
                 let (memory, outcome) = self.survey_turn(memory, text, button, answer, extra, now).await?;
                 *guard = Some(memory);
                 drop(guard);
                 return Ok(outcome);
             }
-        }
         let mut writes = extra;
         let mut memory = if memory.state == ConvState::Closed { self.reopen(memory, &mut writes, now) } else { memory };
 
@@ -298,13 +297,12 @@ impl Chat {
             });
         }
         let mut state_changed = None;
-        if let Some((to, why)) = &reply.state {
-            if *to != memory.state {
+        if let Some((to, why)) = &reply.state
+            && *to != memory.state {
                 bodies.push(EventBody::StateChanged { from: memory.state, to: *to, reason: why.clone() });
                 writes.push(Write::State { conversation_id: memory.conversation_id.clone(), state: *to, at: now });
                 state_changed = Some(*to);
             }
-        }
         // A new handoff: its brief is built from the conversation including this turn.
         let mut new_handoff = false;
         if state_changed == Some(ConvState::WaitingAgent) {

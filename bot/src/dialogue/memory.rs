@@ -194,11 +194,10 @@ impl Memory {
     pub fn as_past_contact(&self) -> PastContact {
         let mut intents: Vec<String> = Vec::new();
         for t in self.turns.iter().filter(|t| t.role == Role::Customer) {
-            if let Some(i) = &t.intent {
-                if !intents.contains(i) {
+            if let Some(i) = &t.intent
+                && !intents.contains(i) {
                     intents.push(i.clone());
                 }
-            }
         }
         PastContact {
             conversation_id: self.conversation_id.clone(),

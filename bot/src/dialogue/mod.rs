@@ -163,18 +163,16 @@ impl Dialogue {
             if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
                 return (r.name.clone(), None);
             }
-            if has_order {
-                if let Some(name) = self.script.intent_for(Action::OrderStatus) {
+            if has_order
+                && let Some(name) = self.script.intent_for(Action::OrderStatus) {
                     return (name.to_string(), None);
                 }
-            }
         }
         // A bare order number is a question about that order.
-        if has_order && parsed.name == oos {
-            if let Some(name) = self.script.intent_for(Action::OrderStatus) {
+        if has_order && parsed.name == oos
+            && let Some(name) = self.script.intent_for(Action::OrderStatus) {
                 return (name.to_string(), None);
             }
-        }
         (parsed.name.clone(), None)
     }
 

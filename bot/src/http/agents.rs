@@ -194,11 +194,10 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
                 incoming = rx.next() => match incoming {
                     // "The agent is typing" goes on to the customer; nothing else needs an answer.
                     Some(Ok(WsMessage::Text(text))) => {
-                        if let Ok(frame) = serde_json::from_str::<serde_json::Value>(text.as_str()) {
-                            if let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str()) {
+                        if let Ok(frame) = serde_json::from_str::<serde_json::Value>(text.as_str())
+                            && let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str()) {
                                 state.chat.agent_typing(&agent, conv).await;
                             }
-                        }
                     }
                     Some(Ok(_)) => {}
                     Some(Err(_)) | None => break,

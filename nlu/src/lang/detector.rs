@@ -22,7 +22,7 @@ fn uzbek_cue_words() -> &'static std::collections::HashSet<Vec<char>> {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .flat_map(|l| split_words(l))
+            .flat_map(split_words)
             .collect()
     })
 }
@@ -294,7 +294,7 @@ fn rule_decision(words: &[Vec<char>], candidates: &[Lang]) -> Option<Lang> {
                 }
             }
         }
-        per_lang.sort_by(|a, b| b.1.cmp(&a.1));
+        per_lang.sort_by_key(|p| std::cmp::Reverse(p.1));
         let word_lang = match per_lang.as_slice() {
             [] => None,
             [(l, _)] => Some(*l),
@@ -307,7 +307,7 @@ fn rule_decision(words: &[Vec<char>], candidates: &[Lang]) -> Option<Lang> {
     if (unknown as f64) < words.len() as f64 * 0.5 {
         votes.retain(|(k, _)| k.is_some());
     }
-    votes.sort_by(|a, b| b.1.cmp(&a.1));
+    votes.sort_by_key(|v| std::cmp::Reverse(v.1));
     match votes.as_slice() {
         [(Some(l), _)] => Some(*l),
         [(first, a), (_, b), ..] if a > b => *first,

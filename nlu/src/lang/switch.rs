@@ -33,7 +33,7 @@ fn names() -> &'static Names {
                 out.push((lang, name));
             }
         }
-        out.sort_by(|a, b| b.1.chars().count().cmp(&a.1.chars().count()));
+        out.sort_by_key(|o| std::cmp::Reverse(o.1.chars().count()));
         Names { stems: out, exclude }
     })
 }
