@@ -289,3 +289,34 @@ async fn widget_files_and_strings_are_served() {
     let metrics = http.get(service.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("komek_customer_messages_total"));
 }
+
+/// The back office behind `KOMEK_ORDERS_URL`: the business's own order system over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_come_from_the_business_endpoint_when_configured() {
+    use axum::Json;
+    use axum::extract::Path;
+    use axum::http::StatusCode as Status;
+    use axum::routing::get;
+
+    let shop = axum::Router::new().route(
+        "/orders/{id}",
+        get(|Path(id): Path<String>| async move {
+            if id == "777001" {
+                Ok(Json(json!({"id": "777001", "status": "shipped", "amount": 12990, "currency": "KZT", "status_date": 1_796_000_000_000_i64})))
+            } else {
+                Err(Status::NOT_FOUND)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let shop_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, shop).await.unwrap() });
+
+    let service = TestService::start_with("remote-orders", |c| c.orders_url = Some(shop_url.clone())).await;
+    let c = Customer::start(&service.base, Some("en")).await;
+    let t = c.say("where is my order 777001?").await;
+    assert!(t.bot_text().contains("777001") && t.bot_text().contains("on its way"), "{}", t.bot_text());
+    let t = c.say("where is my order 100017?").await;
+    assert!(t.bot_text().contains("100017"), "{}", t.bot_text());
+    assert!(!t.bot_text().contains("on its way"), "the demo orders are not used: {}", t.bot_text());
+}

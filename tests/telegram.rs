@@ -659,3 +659,53 @@ async fn fake_telegram_speaks_the_bot_api() {
     assert!(tg.calls().iter().any(|c| c.method == "GetMe" && c.status == 200));
     assert!(tg.calls().windows(2).all(|w| w[0].seq < w[1].seq));
 }
+
+/// During a handoff a photo goes to the agent, who fetches it through the agent API (the Bot API's
+/// file URL, which holds the token, is never handed out); an agent who may not see the
+/// conversation gets 403.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_reaches_the_agent_during_a_handoff() {
+    use komek_nlu::Lang;
+    use komek_tests::agent::agent;
+
+    let tg = FakeTelegram::start(TOKEN).await;
+    let service = start("tg-photo", polling(&tg)).await;
+    let chat = 4242;
+    exchange(&tg, chat, |tg| {
+        tg.push_message(chat, chat, "ru", "Позовите оператора");
+    })
+    .await;
+    wait_for_state(&service, chat, ConvState::WaitingAgent).await;
+    let aigerim = agent(&service, "aigerim", &[Lang::Ru], "agent").await;
+    let other = agent(&service, "other", &[Lang::Ru], "agent").await;
+    let queue = aigerim.queue().await;
+    let (s, claimed) = aigerim.post(&format!("/api/v1/agent/handoffs/{}/claim", queue[0]["id"].as_str().unwrap()), serde_json::json!({})).await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+    let conv = claimed["conversation_id"].as_str().unwrap().to_string();
+
+    let before = tg.sent_to(chat).len();
+    tg.push_photo(chat, chat, "ru", Some("вот чек"));
+    let deadline = Instant::now() + WAIT;
+    let photo = loop {
+        let (_, v) = aigerim.get(&format!("/api/v1/agent/conversations/{conv}")).await;
+        if let Some(m) = v["messages"].as_array().unwrap().iter().find(|m| m["attachment"]["kind"] == "photo") {
+            break m.clone();
+        }
+        assert!(Instant::now() < deadline, "the photo never reached the conversation: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(photo["text"], "вот чек");
+    tg.settle(QUIET, WAIT).await;
+    assert_eq!(tg.sent_to(chat).len(), before, "the bot stays silent while the agent has the chat");
+
+    let file_id = photo["attachment"]["file_id"].as_str().unwrap();
+    let url = format!("{}/api/v1/agent/files/telegram/{file_id}", service.base);
+    let r = aigerim.http.get(&url).bearer_auth(&aigerim.token).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    assert!(String::from_utf8_lossy(&bytes).starts_with("fake file "), "the file's bytes come through");
+    let r = other.http.get(&url).bearer_auth(&other.token).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let r = reqwest::Client::new().get(&url).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
+}

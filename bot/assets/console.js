@@ -1243,7 +1243,23 @@
     var ml = primary(m.lang);
     if (/^[a-z]{2,3}$/.test(ml)) body.setAttribute('lang', ml);
     wrap.appendChild(body);
+    if (m.attachment) wrap.appendChild(attachmentNode(m.attachment));
     return wrap;
+  }
+
+  // A customer's photo or document (Telegram): fetched with the agent's token and opened from a
+  // blob, so no file link ever carries a credential.
+  function attachmentNode(a) {
+    var name = str(a.file_name || a.kind);
+    if (!a.file_id) return txt('div', 'msg-attachment', '📎 ' + name, { dir: 'auto' });
+    var b = txt('button', 'msg-attachment', '📎 ' + name, { type: 'button', dir: 'auto', 'data-kind': str(a.kind) });
+    b.addEventListener('click', function () {
+      fetch(API + '/files/telegram/' + enc(a.file_id), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+        .then(function (res) { if (!res.ok) throw res; return res.blob(); })
+        .then(function (blob) { window.open(URL.createObjectURL(blob), '_blank', 'noopener'); })
+        .catch(function () { b.disabled = true; });
+    });
+    return b;
   }
 
   function noteNode(n) {

@@ -144,6 +144,7 @@ impl EventBody {
     pub fn reference(&self) -> Option<&str> {
         match self {
             EventBody::Subscribed { order_id } => Some(order_id),
+            EventBody::CustomerMessage { attachment: Some(Attachment { file_id: Some(id), .. }), .. } => Some(id),
             EventBody::Fact { name, .. } => Some(name),
             EventBody::HandoffRequested { handoff_id, .. } | EventBody::AgentJoined { handoff_id, .. } => Some(handoff_id),
             _ => None,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use komek_handoff::conversation::{Conversation, Role, Signal, Turn};
 use komek_handoff::queue::{AgentLoad, Waiting, order_for, position, route, someone_speaks};
+use komek_handoff::sla::SlaClock;
 use komek_handoff::{Brief, Escalation, Reason, build_brief};
 use komek_nlu::Lang;
 use serde::Serialize;
@@ -47,6 +48,9 @@ pub struct QueueItem {
     pub offered_to_me: bool,
     pub brief: Brief,
 }
+
+/// Service level: a person answers within this many seconds of the handoff.
+const SLA_TARGET_SECONDS: i64 = 60;
 
 fn agent_address(agent_id: &str) -> String {
     format!("agent:{agent_id}")
@@ -530,6 +534,16 @@ impl Chat {
             })
             .collect();
         let brief = handoff.as_ref().and_then(|h| serde_json::from_str::<Brief>(&h.brief).ok()).map(|b| b.for_agent(&agent.username));
+        let sla = handoff.as_ref().map(|h| {
+            let clock = SlaClock { requested_at: h.requested_at, claimed_at: h.claimed_at, first_reply_at: h.first_reply_at };
+            let now = now_ms();
+            json!({
+                "waiting_seconds": clock.waiting_seconds(now),
+                "first_reply_seconds": clock.first_reply_seconds(),
+                "target_seconds": SLA_TARGET_SECONDS,
+                "within_target": clock.within(SLA_TARGET_SECONDS, now),
+            })
+        });
         Ok(Ok(json!({
             "conversation_id": conv.id,
             "handoff_id": handoff.as_ref().map(|h| h.id.clone()),
@@ -538,6 +552,7 @@ impl Chat {
             "notes": notes,
             "state": conv.state,
             "channel": conv.channel,
+            "sla": sla,
         })))
     }
 

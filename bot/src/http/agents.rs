@@ -207,3 +207,31 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
     }
     state.chat.agent_online(&agent.id, false);
 }
+
+/// `GET /api/v1/agent/files/telegram/{file_id}`: a file a customer sent in Telegram, for agents who
+/// may see that conversation.
+pub async fn telegram_file(State(state): State<AppState>, Path(file_id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let agent = authorised(&state, &headers).await?;
+    let Some(telegram) = &state.telegram else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "the Telegram channel is not enabled"));
+    };
+    let Some(conversation) = state.store.conversation_with_file(&file_id).await? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no customer sent such a file"));
+    };
+    // The same rule as reading the conversation.
+    settled(state.chat.conversation_detail(&agent, &conversation).await)?;
+    let bytes = telegram.download(&file_id).await.map_err(|e| {
+        tracing::warn!(error = %e, "file download failed");
+        ApiError::new(StatusCode::BAD_GATEWAY, "upstream", "Telegram did not give the file; try again")
+    })?;
+    let kind = if bytes.starts_with(&[0xff, 0xd8]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if bytes.starts_with(b"%PDF") {
+        "application/pdf"
+    } else {
+        "application/octet-stream"
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CONTENT_DISPOSITION, "inline")], bytes).into_response())
+}

@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/close", post(agents::close))
         .route("/api/v1/agent/agents", get(agents::list_agents))
         .route("/api/v1/agent/ws", get(agents::websocket))
+        .route("/api/v1/agent/files/telegram/{file_id}", get(agents::telegram_file))
         .route("/telegram/webhook", post(telegram::webhook))
         .route("/console", get(assets::console_page))
         .route("/console.js", get(assets::console_js))

@@ -381,3 +381,14 @@ impl Store {
         Ok(row.map(|r| r.try_get::<String, _>(0)).transpose()?)
     }
 }
+
+impl Store {
+    /// The conversation in which a customer sent a file.
+    pub async fn conversation_with_file(&self, file_id: &str) -> Result<Option<String>, BotError> {
+        let row = sqlx::query("SELECT conversation_id FROM events WHERE kind = 'customer_message' AND ref = $1 LIMIT 1")
+            .bind(file_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get::<String, _>(0)).transpose()?)
+    }
+}

@@ -42,6 +42,21 @@ impl Telegram {
     pub fn webhook_mode(&self) -> bool {
         self.config.webhook_url.is_some()
     }
+
+    /// A file a customer sent, fetched through the Bot API (the file URL holds the token, so it is
+    /// never shown to anyone; agents get the bytes through the agent API).
+    pub async fn download(&self, file_id: &str) -> Result<Vec<u8>, BotError> {
+        let file = self
+            .bot
+            .get_file(teloxide::types::FileId(file_id.to_string()))
+            .await
+            .map_err(|e| BotError::Upstream(format!("Telegram getFile: {e}")))?;
+        let base = self.config.api_url.as_deref().unwrap_or("https://api.telegram.org").trim_end_matches('/');
+        let url = format!("{base}/file/bot{}/{}", self.config.token, file.path);
+        let response = reqwest::get(&url).await.map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?;
+        let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?;
+        Ok(response.bytes().await.map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?.to_vec())
+    }
 }
 
 /// The channel's background tasks; stopped cleanly (between two deliveries) on shutdown.
