@@ -159,7 +159,10 @@ impl Dialogue {
         }
         // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
         if self.script.is_small_talk(&parsed.name) {
-            let runner_up = input.parse.ranking.iter().find(|r| r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos);
+            // Not a goodbye: "thanks" must not end the conversation on a hunch.
+            let runner_up = input.parse.ranking.iter().find(|r| {
+                r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos && self.script.action(&r.name) != Action::Close
+            });
             if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
                 return (r.name.clone(), None);
             }
