@@ -217,3 +217,45 @@ async fn two_agents_claiming_at_once_exactly_one_wins() {
         assert_eq!(joined, 1, "the customer is told once who joined");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisors_see_containment_reasons_waiting_and_satisfaction() {
+    let service = TestService::start("handoff-analytics").await;
+    let sup = agent(&service, "sup", &[Lang::Ru, Lang::Kk], "supervisor").await;
+    let olga = agent(&service, "olga", &[Lang::Ru], "agent").await;
+    let (s, _) = olga.get("/api/v1/agent/analytics").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not see the reports");
+
+    // Two conversations the bot handled alone (ru, en) and one handed over (kk) with a survey.
+    let ru = Customer::start(&service.base, Some("ru")).await;
+    ru.say("Где мой заказ 100017?").await;
+    let en = Customer::start(&service.base, Some("en")).await;
+    en.say("what payment methods do you accept?").await;
+    let kk = Customer::start(&service.base, Some("kk")).await;
+    let t = kk.say("Операторға қосыңызшы").await;
+    assert_eq!(t.state, "waiting_agent");
+    let h = sup.queue().await[0]["id"].as_str().unwrap().to_string();
+    let (_, claimed) = sup.post(&format!("/api/v1/agent/handoffs/{h}/claim"), json!({})).await;
+    let conv = claimed["conversation_id"].as_str().unwrap().to_string();
+    sup.post(&format!("/api/v1/agent/conversations/{conv}/messages"), json!({"text": "Сәлеметсіз бе!"})).await;
+    sup.post(&format!("/api/v1/agent/conversations/{conv}/close"), json!({})).await;
+    kk.click("ces_6", "6").await;
+    kk.click("csat_4", "4").await;
+
+    let (s, r) = sup.get("/api/v1/agent/analytics?days=7").await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let o = &r["overall"];
+    assert_eq!(o["conversations"], 3);
+    assert_eq!(o["contained"], 2);
+    assert_eq!(o["handoffs"], 1);
+    assert_eq!(o["handoff_reasons"]["customer_request"], 1);
+    assert_eq!(o["waiting_seconds"]["n"], 1);
+    assert_eq!(o["service_level"], 1.0, "answered within a minute");
+    assert_eq!(o["ces"]["mean"], 6.0);
+    assert_eq!(o["csat"]["mean"], 4.0);
+    assert_eq!(r["by_language"]["kk"]["handoffs"], 1);
+    assert_eq!(r["by_language"]["ru"]["containment_rate"], 1.0);
+    assert_eq!(r["by_channel"]["web"]["conversations"], 3);
+    let (s, _) = sup.get("/api/v1/agent/analytics?days=0").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}

@@ -23,7 +23,22 @@
   var TYPING_SHOW_MS = 5000;     // how long "customer is typing" stays without a new frame
   var TYPING_SEND_MS = 3000;     // at most one agent typing frame per this interval
   var TEAM_POLL_MS = 30000;
-  var K_TOKEN = 'komek.agent', K_LANG = 'komek.console.lang';
+  var REPORTS_POLL_MS = 60000;   // the reports panel refreshes this often while it is open
+  var REPORT_DAYS = [1, 7, 30, 90], REPORT_DAYS_DEFAULT = 7;
+  // The summary cards (#reports .kpi[data-kpi]) and the columns of the by-language/by-channel tables.
+  var KPIS = ['conversations', 'containment_rate', 'handoffs', 'first_contact_resolution', 'service_level', 'ces', 'csat'];
+  var REPORT_COLS = [
+    { id: 'conversations', key: 'reports_conversations' },
+    { id: 'containment_rate', key: 'reports_containment' },
+    { id: 'first_contact_resolution', key: 'reports_fcr' },
+    { id: 'handoffs', key: 'reports_handoffs' },
+    { id: 'wait_p50', key: 'reports_wait_p50' },
+    { id: 'service_level', key: 'reports_service_level' },
+    { id: 'ces', key: 'reports_ces' },
+    { id: 'csat', key: 'reports_csat' }
+  ];
+  var REPORT_TIMES = [{ id: 'waiting_seconds', key: 'reports_wait' }, { id: 'first_reply_seconds', key: 'reports_first_reply' }];
+  var K_TOKEN = 'komek.agent', K_LANG = 'komek.console.lang', K_DAYS = 'komek.console.reports.days';
   var API = '/api/v1/agent';
 
   // Built-in English copy of models/content/console/en.toml: the console works without i18n.json.
@@ -123,7 +138,45 @@
     error_forbidden: 'You do not have access to this conversation.',
     error_not_found: 'This conversation was not found.',
     error_network: 'No connection to the server. Check your network and try again.',
-    error_generic: 'Something went wrong. Please try again.'
+    error_generic: 'Something went wrong. Please try again.',
+    reports: 'Reports',
+    reports_title: 'Support performance',
+    reports_back: 'Back to conversations',
+    reports_period: 'Period',
+    reports_days_1: 'Last 24 hours',
+    reports_days_7: 'Last 7 days',
+    reports_days_30: 'Last 30 days',
+    reports_days_90: 'Last 90 days',
+    reports_refresh: 'Refresh',
+    reports_updated: 'Updated at {time}',
+    reports_overview: 'Key figures',
+    reports_conversations: 'Conversations',
+    reports_containment: 'Resolved by the bot',
+    reports_handoffs: 'Passed to agents',
+    reports_fcr: 'First-contact resolution',
+    reports_service_level: 'Service level',
+    reports_ces: 'Customer effort (CES)',
+    reports_csat: 'Satisfaction (CSAT)',
+    reports_of: '{n} of {total}',
+    reports_sl_target: 'Answered within {time}',
+    reports_responses: 'Responses: {n}',
+    reports_reasons: 'Handoff reasons',
+    reports_no_handoffs: 'No handoffs in this period.',
+    reports_times: 'Response times',
+    reports_wait: 'Waiting for an agent',
+    reports_first_reply: 'First agent reply',
+    reports_p50: 'Median',
+    reports_p90: '90th percentile',
+    reports_max: 'Longest',
+    reports_cases: 'Cases',
+    reports_wait_p50: 'Median wait',
+    reports_by_language: 'By language',
+    reports_by_channel: 'By channel',
+    reports_no_data: 'No data for this period.',
+    reports_forbidden: 'Reports are available to supervisors only.',
+    duration_seconds: '{s} s',
+    duration_minutes: '{m} min {s} s',
+    duration_hours: '{h} h {m} min'
   };
 
   // ---------- small helpers ----------
@@ -179,6 +232,29 @@
     var ss = (s < 10 ? '0' : '') + s;
     return h ? h + ':' + (m < 10 ? '0' : '') + m + ':' + ss : m + ':' + ss;
   }
+  // Report figures, written with the UI language's number format; "—" when there is no value.
+  function isNum(v) { return v != null && v !== '' && typeof v !== 'boolean' && isFinite(Number(v)); }
+  function fmtNum(v, opts) {
+    if (!isNum(v)) return '—';
+    try { return Number(v).toLocaleString(shownLang(), opts); } catch (e) { return String(v); }
+  }
+  function fmtCount(v) { return fmtNum(isNum(v) ? Math.round(Number(v)) : v, { maximumFractionDigits: 0 }); }
+  function fmtRate(v) { return fmtNum(v, { style: 'percent', maximumFractionDigits: 0 }); }
+  function fmtMean(v) { return fmtNum(v, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
+  function pad2(n) { return fmtNum(n, { minimumIntegerDigits: 2, useGrouping: false }); }
+  // "35 s", "1 min 05 s", "2 h 03 min" with the UI language's units (duration_* templates).
+  function fmtDuration(v) {
+    if (!isNum(v)) return '—';
+    var sec = Math.max(0, Math.round(Number(v)));
+    if (sec < 60) return fill('duration_seconds', { s: fmtCount(sec) });
+    if (sec < 3600) return fill('duration_minutes', { m: fmtCount(Math.floor(sec / 60)), s: pad2(sec % 60) });
+    var min = Math.round(sec / 60);
+    return fill('duration_hours', { h: fmtCount(Math.floor(min / 60)), m: pad2(min % 60) });
+  }
+  // A UI string with {name} placeholders filled in (as plain text).
+  function fill(key, vars) {
+    return t(key).replace(/\{(\w+)\}/g, function (m, k) { return vars.hasOwnProperty(k) ? str(vars[k]) : m; });
+  }
   function langBadge(code) {
     var b = txt('span', 'badge badge-lang', primary(code).toUpperCase() || '?');
     var name = lookupName(primary(code));
@@ -213,6 +289,10 @@
   var typingTimer = null, lastTypingSent = 0;
   var teamTimer = null, expiryTimer = null, tickTimer = null;
   var loginErrorKey = null, noticeKey = null, composeErrorKey = null;
+  var reportsOpen = false;               // the supervisor's reports panel replaces the main view
+  var reportsDenied = false;             // the server answered 403: no reports for this session
+  var reportsData = null, reportsDataDays = 0, reportsAt = 0;
+  var reportsDays = REPORT_DAYS_DEFAULT, reportsSeq = 0, reportsTimer = null, reportsErrorKey = null;
   var briefSig = '';
   var ui = {};
 
@@ -291,6 +371,7 @@
     renderConn();
     renderMe();
     renderTitle();
+    renderReports();
   }
 
   // ---------- HTTP ----------
@@ -361,6 +442,7 @@
     ui.console.setAttribute('data-agent', agent && agent.username ? str(agent.username) : '');
     renderMe();
     if (agent && agent.role === 'supervisor') startTeam(); else stopTeam();
+    renderReportsAccess();
   }
 
   // The token is gone (logout, 401, expiry): forget everything that belonged to this agent.
@@ -370,6 +452,10 @@
     if (ws) { var old = ws; ws = null; old.onclose = null; try { old.close(); } catch (e) { /* ignore */ } }
     clearTimeout(wsTimer); clearTimeout(expiryTimer); clearInterval(tickTimer); tickTimer = null;
     stopTeam();
+    leaveReports();
+    reportsDenied = false; reportsData = null; reportsDataDays = 0; reportsAt = 0; reportsErrorKey = null;
+    renderReportsAccess();
+    renderReports();
     wsAttempt = 0; everConnected = false;
     setConnected(false);
     queue = []; queueT0.clear(); queueNodes.clear(); clear(ui.queue);
@@ -712,6 +798,7 @@
   function selectHandoff(id) {
     var h = queue.find(function (x) { return str(x.id) === str(id); });
     if (!h) return;
+    leaveReports();
     openSeq++;
     open = null;
     selected = h;
@@ -905,7 +992,11 @@
 
   // ---------- conversation view ----------
   function openConversation(id) {
-    if (isOpen(id)) { ui.reply.focus({ preventScroll: true }); return; }
+    if (isOpen(id)) {
+      if (reportsOpen) closeReports();
+      ui.reply.focus({ preventScroll: true });
+      return;
+    }
     var c = mine.find(function (x) { return str(x.conversation_id) === str(id); });
     showConversation(id, { state: c && c.state, customer: c && c.customer, language: c && c.language, loading: true });
     loadConversation(id, true);
@@ -913,6 +1004,7 @@
 
   // Switches the main area to a conversation and renders what is already known about it.
   function showConversation(id, d) {
+    leaveReports();
     openSeq++;
     selected = null;
     mode = 'conversation';
@@ -978,8 +1070,10 @@
 
   function renderMode() {
     ui.main.setAttribute('data-mode', mode);
-    ui.placeholder.hidden = mode !== 'empty';
-    ui.view.hidden = mode === 'empty';
+    ui.main.setAttribute('data-reports', reportsOpen ? 'true' : 'false');
+    ui.reports.hidden = !reportsOpen;
+    ui.placeholder.hidden = reportsOpen || mode !== 'empty';
+    ui.view.hidden = reportsOpen || mode === 'empty';
     ui.chat.hidden = mode !== 'conversation';
     ui.claim.hidden = mode !== 'preview';
     ui.release.hidden = mode !== 'conversation';
@@ -1394,7 +1488,11 @@
       convLang: 'conv-lang', convExtra: 'conv-extra', state: 'state', claim: 'claim', release: 'release', close: 'close',
       chat: 'chat', transcript: 'transcript', typing: 'typing', readOnly: 'read-only', suggestions: 'suggestions',
       composeError: 'compose-error', reply: 'reply', send: 'send', replyCount: 'reply-count', note: 'note',
-      addNote: 'add-note', brief: 'brief'
+      addNote: 'add-note', brief: 'brief', reportsToggle: 'reports-toggle', reports: 'reports',
+      reportsBack: 'reports-back', reportsDays: 'reports-days', reportsRefresh: 'reports-refresh',
+      reportsRange: 'reports-range', reportsUpdated: 'reports-updated', reportsStatus: 'reports-status',
+      reportsKpis: 'reports-kpis', reportsReasons: 'reports-reasons', reportsTimes: 'reports-times',
+      reportsByLanguage: 'reports-by-language', reportsByChannel: 'reports-by-channel'
     };
     Object.keys(ids).forEach(function (k) { ui[k] = document.getElementById(ids[k]); });
     var missing = Object.keys(ids).filter(function (k) { return !ui[k]; });
@@ -1421,12 +1519,35 @@
     ui.note.addEventListener('keydown', function (e) {
       if (e.key === 'Enter' && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); addNote(); }
     });
+    ui.reportsToggle.addEventListener('click', function () { if (reportsOpen) closeReports(); else openReports(); });
+    ui.reportsBack.addEventListener('click', closeReports);
+    ui.reportsRefresh.addEventListener('click', loadReports);
+    ui.reportsDays.addEventListener('change', function () {
+      var d = Number(ui.reportsDays.value);
+      if (REPORT_DAYS.indexOf(d) < 0) return;
+      reportsDays = d;
+      sset('localStorage', K_DAYS, String(d));
+      reportsErrorKey = null;
+      renderReports();
+      loadReports();
+    });
+    ui.reports.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' || e.key === 'Esc') { e.preventDefault(); closeReports(); }
+    });
     window.addEventListener('online', reconnectNow);
-    document.addEventListener('visibilitychange', function () { if (!document.hidden) reconnectNow(); });
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden) return;
+      reconnectNow();
+      // Polling pauses in a hidden tab; catch up when it is shown again.
+      if (reportsOpen && Date.now() - reportsAt >= REPORTS_POLL_MS) loadReports();
+    });
   }
 
   function init() {
     bind();
+    var days = Number(sget('localStorage', K_DAYS));
+    if (REPORT_DAYS.indexOf(days) >= 0) reportsDays = days;
+    ui.reportsDays.value = String(reportsDays);
     lang = resolveLang();
     fillLangSelect();
     renderMode();

@@ -2,6 +2,7 @@
 //! end-to-end tests start the same code in-process.
 
 pub mod agents;
+pub mod analytics;
 pub mod backoffice;
 pub mod chat;
 pub mod cli;

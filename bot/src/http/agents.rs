@@ -235,3 +235,29 @@ pub async fn telegram_file(State(state): State<AppState>, Path(file_id): Path<St
     };
     Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CONTENT_DISPOSITION, "inline")], bytes).into_response())
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyticsQuery {
+    #[serde(default)]
+    days: Option<u32>,
+}
+
+/// `GET /api/v1/agent/analytics?days=N` (supervisors): the figures of the last N days.
+pub async fn analytics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<AnalyticsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let agent = authorised(&state, &headers).await?;
+    if !agent.is_supervisor() {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only supervisors see the reports"));
+    }
+    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let days = q.days.unwrap_or(7);
+    if !(1..=90).contains(&days) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "days must be 1 to 90"));
+    }
+    let report = crate::analytics::report(&state.store, days, crate::clock::now_ms()).await?;
+    Ok(Json(report).into_response())
+}

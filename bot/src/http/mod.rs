@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/release", post(agents::release))
         .route("/api/v1/agent/conversations/{id}/close", post(agents::close))
         .route("/api/v1/agent/agents", get(agents::list_agents))
+        .route("/api/v1/agent/analytics", get(agents::analytics))
         .route("/api/v1/agent/ws", get(agents::websocket))
         .route("/api/v1/agent/files/telegram/{file_id}", get(agents::telegram_file))
         .route("/telegram/webhook", post(telegram::webhook))
