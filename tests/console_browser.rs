@@ -517,3 +517,44 @@ async fn expired_or_missing_token_shows_login() {
     browser.quit().await;
     service.stop().await;
 }
+
+/// A supervisor opens the reports: the figures come from the log (two conversations, one handed
+/// over); an agent has no reports button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisor_reports_show_the_figures() {
+    let Some((service, browser)) = setup("console-reports").await else { return };
+    agent(&service, "sup", &[Lang::Ru], "supervisor").await;
+    let a = Customer::start(&service.base, Some("ru")).await;
+    a.say("Где мой заказ 100017?").await;
+    let b = Customer::start(&service.base, Some("ru")).await;
+    assert_eq!(b.say("Позовите оператора").await.state, "waiting_agent");
+
+    open_console(&browser, &service).await;
+    submit_login(&browser, "sup", PASSWORD).await;
+    wait_logged_in(&browser, "sup").await;
+    browser.wait_for("#reports-toggle", WAIT).await.click().await;
+    let value = |kpi: &'static str| format!("return (document.querySelector('#reports .kpi[data-kpi=\"{kpi}\"] .kpi-value') || {{}}).textContent || '';");
+    let conversations = browser
+        .wait_until("the conversations figure", WAIT, async || {
+            let v = browser.execute(&value("conversations"), vec![]).await;
+            v.as_str().filter(|s| s.trim() == "2").map(str::to_string)
+        })
+        .await;
+    assert_eq!(conversations.trim(), "2");
+    let containment = browser.execute(&value("containment_rate"), vec![]).await;
+    assert!(containment.as_str().unwrap_or_default().contains("50"), "half contained: {containment}");
+    let handoffs = browser.execute(&value("handoffs"), vec![]).await;
+    assert_eq!(handoffs.as_str().unwrap_or_default().trim(), "1");
+    assert!(is_displayed(&browser, "#reports-reasons .reason-row[data-reason=\"customer_request\"]").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_have_no_reports() {
+    let Some((service, browser)) = setup("console-no-reports").await else { return };
+    agent(&service, "olga", &[Lang::Ru], "agent").await;
+    open_console(&browser, &service).await;
+    submit_login(&browser, "olga", PASSWORD).await;
+    wait_logged_in(&browser, "olga").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!is_displayed(&browser, "#reports-toggle").await, "no reports button for an agent");
+}

@@ -990,6 +990,251 @@
     }, function (e) { if (e.status === 403) stopTeam(); });
   }
 
+  // ---------- reports (supervisors) ----------
+  // GET /analytics?days=N: overall figures, handoff reasons, waiting/first-reply times and the same
+  // figures per language and per channel. The panel takes the main area's place; the conversation
+  // or preview underneath keeps its state and comes back unchanged.
+  function canReport() { return !!(token && agent && agent.role === 'supervisor' && !reportsDenied); }
+  function renderReportsAccess() {
+    if (!ui.reportsToggle) return;
+    var ok = canReport();
+    ui.reportsToggle.hidden = !ok;
+    if (!ok && reportsOpen) closeReports();
+    ui.reportsToggle.setAttribute('aria-pressed', reportsOpen ? 'true' : 'false');
+  }
+  function openReports() {
+    if (!canReport()) return;
+    if (!reportsOpen) {
+      reportsOpen = true;
+      clearInterval(reportsTimer);
+      reportsTimer = setInterval(function () { if (!document.hidden) loadReports(); }, REPORTS_POLL_MS);
+      ui.reportsToggle.setAttribute('aria-pressed', 'true');
+      renderMode();
+      renderReports();
+    }
+    loadReports();
+    ui.reportsDays.focus(); // also brings the panel into view where it sits below the lists (phones)
+  }
+  // Leaves the panel without re-rendering (the caller switches the main area itself).
+  function leaveReports() {
+    if (!reportsOpen && !reportsTimer) return;
+    reportsOpen = false;
+    reportsSeq++; // an answer still in flight is not wanted any more
+    clearInterval(reportsTimer); reportsTimer = null;
+    if (ui.reportsToggle) ui.reportsToggle.setAttribute('aria-pressed', 'false');
+  }
+  function closeReports() {
+    var was = reportsOpen;
+    leaveReports();
+    renderMode();
+    if (was && !ui.reportsToggle.hidden) ui.reportsToggle.focus({ preventScroll: true });
+  }
+
+  function loadReports() {
+    if (!reportsOpen || !canReport()) return;
+    var seq = ++reportsSeq, days = reportsDays;
+    ui.reports.setAttribute('aria-busy', 'true');
+    renderReportsStatus();
+    api('GET', API + '/analytics?days=' + days).then(function (d) {
+      if (seq !== reportsSeq) return;
+      ui.reports.setAttribute('aria-busy', 'false');
+      reportsData = d && typeof d === 'object' ? d : {};
+      reportsDataDays = days;
+      reportsAt = Date.now();
+      reportsErrorKey = null;
+      renderReports();
+    }, function (e) {
+      if (seq !== reportsSeq) return;
+      ui.reports.setAttribute('aria-busy', 'false');
+      if (e.status === 401) return; // expire() already showed the login form
+      if (e.status === 403) {
+        // Not (or no longer) a supervisor: the reports are not for this session.
+        reportsDenied = true;
+        reportsData = null;
+        renderReportsAccess();
+        setNotice('reports_forbidden', 'warn');
+        return;
+      }
+      reportsErrorKey = e.status === 0 ? 'error_network' : e.status === 429 ? 'error_rate_limited' : 'error_generic';
+      renderReportsStatus();
+    });
+  }
+
+  function renderReportsStatus() {
+    if (!ui.reportsStatus) return;
+    var key = reportsErrorKey;
+    // "Loading…" only while nothing for the chosen period is shown yet; refreshes stay quiet.
+    if (!key && reportsOpen && reportsDataDays !== reportsDays && ui.reports.getAttribute('aria-busy') === 'true') key = 'loading';
+    ui.reportsStatus.textContent = key ? t(key) : '';
+    ui.reportsStatus.hidden = !key;
+    ui.reportsStatus.setAttribute('data-kind', reportsErrorKey ? 'error' : 'info');
+  }
+
+  // Renders everything from the last answer (again on a language change: numbers are localised too).
+  function renderReports() {
+    if (!ui.reports) return;
+    var d = reportsData && reportsDataDays === reportsDays ? reportsData : null;
+    var o = d && d.overall && typeof d.overall === 'object' ? d.overall : null;
+    ui.reports.setAttribute('data-days', d ? String(reportsDataDays) : '');
+    var from = d ? fmtDateTime(d.from) : '', to = d ? fmtDateTime(d.to) : '';
+    ui.reportsRange.textContent = from && to ? from + ' – ' + to : '';
+    ui.reportsUpdated.textContent = d && reportsAt ? fill('reports_updated', { time: fmtTime(new Date(reportsAt).toISOString()) }) : '';
+    renderKpis(o);
+    renderReasons(o, !!d);
+    renderTimes(o);
+    renderBreakdown(ui.reportsByLanguage, d && d.by_language, 'language', !!d);
+    renderBreakdown(ui.reportsByChannel, d && d.by_channel, 'channel', !!d);
+    renderReportsStatus();
+  }
+
+  function stat(s, name, field) { var v = s && s[name]; return v && typeof v === 'object' ? v[field] : null; }
+
+  function renderKpis(o) {
+    ui.reportsKpis.querySelectorAll('.kpi[data-kpi]').forEach(function (card) {
+      var k = card.getAttribute('data-kpi'), value = '—', sub = '';
+      var val = card.querySelector('.kpi-value'), subEl = card.querySelector('.kpi-sub');
+      if (o) {
+        switch (k) {
+          case 'conversations': value = fmtCount(o.conversations); break;
+          case 'handoffs':
+            value = fmtCount(o.handoffs);
+            if (isNum(o.handoffs) && isNum(o.conversations) && Number(o.conversations) > 0) {
+              sub = fill('reports_of', { n: fmtCount(o.handoffs), total: fmtCount(o.conversations) });
+            }
+            break;
+          case 'containment_rate':
+            value = fmtRate(o.containment_rate);
+            if (isNum(o.contained) && isNum(o.conversations)) sub = fill('reports_of', { n: fmtCount(o.contained), total: fmtCount(o.conversations) });
+            break;
+          case 'first_contact_resolution': value = fmtRate(o.first_contact_resolution); break;
+          case 'service_level':
+            value = fmtRate(o.service_level);
+            if (isNum(o.service_level_target_seconds)) {
+              sub = fill('reports_sl_target', { time: fill('duration_seconds', { s: fmtCount(o.service_level_target_seconds) }) });
+            }
+            break;
+          case 'ces': case 'csat':
+            value = fmtMean(stat(o, k, 'mean'));
+            if (isNum(stat(o, k, 'n'))) sub = fill('reports_responses', { n: fmtCount(stat(o, k, 'n')) });
+            break;
+        }
+      }
+      if (val) { val.textContent = value; val.setAttribute('data-empty', value === '—' ? 'true' : 'false'); }
+      if (subEl) subEl.textContent = sub;
+    });
+  }
+
+  function reasonName(tag, cls, reason) {
+    var r = str(reason);
+    return REASONS.indexOf(r) >= 0 || has('reason_' + r) ? label(tag, cls, 'reason_' + r) : txt(tag, cls, r.replace(/_/g, ' '));
+  }
+
+  // Before the first answer the lists stay empty; "no data" is only said about a real answer.
+  function renderReasons(o, loaded) {
+    var list = ui.reportsReasons;
+    clear(list);
+    var map = o && o.handoff_reasons && typeof o.handoff_reasons === 'object' ? o.handoff_reasons : {};
+    var keys = Object.keys(map).filter(function (k) { return isNum(map[k]) && Number(map[k]) >= 0; });
+    var total = 0, max = 0;
+    keys.forEach(function (k) { var n = Number(map[k]); total += n; if (n > max) max = n; });
+    if (!total) {
+      if (loaded) list.appendChild(label('li', 'reports-empty', 'reports_no_handoffs'));
+      return;
+    }
+    keys.sort(function (a, b) {
+      var d = Number(map[b]) - Number(map[a]);
+      if (d) return d;
+      var ia = REASONS.indexOf(a), ib = REASONS.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    keys.forEach(function (k) {
+      var n = Number(map[k]);
+      var li = el('li', 'reason-row', { 'data-reason': k, 'data-count': String(n) });
+      li.appendChild(reasonName('span', 'reason-name', k));
+      var bar = el('span', 'reason-bar', { 'aria-hidden': 'true' });
+      var fillEl = el('span', 'reason-bar-fill');
+      fillEl.style.width = (max ? Math.round(n / max * 1000) / 10 : 0) + '%';
+      bar.appendChild(fillEl);
+      li.appendChild(bar);
+      li.appendChild(txt('span', 'reason-count', fmtCount(n)));
+      li.appendChild(txt('span', 'reason-share', fmtRate(n / total)));
+      list.appendChild(li);
+    });
+  }
+
+  function renderTimes(o) {
+    var table = ui.reportsTimes;
+    clear(table);
+    var head = el('tr');
+    head.appendChild(el('td', 'reports-corner'));
+    ['reports_p50', 'reports_p90', 'reports_max', 'reports_cases'].forEach(function (key) {
+      head.appendChild(label('th', 'num', key, { scope: 'col' }));
+    });
+    var thead = el('thead');
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var tbody = el('tbody');
+    REPORT_TIMES.forEach(function (row) {
+      var tr = el('tr', null, { 'data-key': row.id });
+      tr.appendChild(label('th', null, row.key, { scope: 'row' }));
+      ['p50', 'p90', 'max'].forEach(function (f) {
+        tr.appendChild(txt('td', 'num', o ? fmtDuration(stat(o, row.id, f)) : '—', { 'data-col': f }));
+      });
+      tr.appendChild(txt('td', 'num', o ? fmtCount(stat(o, row.id, 'n')) : '—', { 'data-col': 'n' }));
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+  }
+
+  function breakdownCell(s, col) {
+    switch (col) {
+      case 'conversations': case 'handoffs': return fmtCount(s[col]);
+      case 'containment_rate': case 'first_contact_resolution': case 'service_level': return fmtRate(s[col]);
+      case 'wait_p50': return fmtDuration(stat(s, 'waiting_seconds', 'p50'));
+      case 'ces': case 'csat': return fmtMean(stat(s, col, 'mean'));
+    }
+    return '—';
+  }
+
+  function renderBreakdown(table, map, kind, loaded) {
+    clear(table);
+    var head = el('tr');
+    head.appendChild(label('th', null, kind, { scope: 'col' }));
+    REPORT_COLS.forEach(function (c) { head.appendChild(label('th', 'num', c.key, { scope: 'col', 'data-col': c.id })); });
+    var thead = el('thead');
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var tbody = el('tbody');
+    map = map && typeof map === 'object' ? map : {};
+    var order = kind === 'language' ? LANGS : CHANNELS;
+    var keys = Object.keys(map).filter(function (k) { return map[k] && typeof map[k] === 'object'; });
+    keys.sort(function (a, b) {
+      var ia = order.indexOf(a), ib = order.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    keys.forEach(function (k) {
+      var s = map[k];
+      var tr = el('tr', null, { 'data-key': k });
+      var th = el('th', 'reports-key', { scope: 'row' });
+      if (kind === 'language') {
+        th.appendChild(langBadge(k));
+        var name = lookupName(primary(k));
+        if (name) th.appendChild(txt('span', 'reports-key-name', name, { lang: primary(k) }));
+      } else {
+        th.appendChild(channelLabel('span', 'reports-key-name', k));
+      }
+      tr.appendChild(th);
+      REPORT_COLS.forEach(function (c) { tr.appendChild(txt('td', 'num', breakdownCell(s, c.id), { 'data-col': c.id })); });
+      tbody.appendChild(tr);
+    });
+    if (!keys.length && loaded) {
+      var tr = el('tr', 'reports-empty-row');
+      tr.appendChild(label('td', 'reports-empty', 'reports_no_data', { colspan: String(REPORT_COLS.length + 1) }));
+      tbody.appendChild(tr);
+    }
+    table.appendChild(tbody);
+  }
+
   // ---------- conversation view ----------
   function openConversation(id) {
     if (isOpen(id)) {
@@ -1532,7 +1777,7 @@
       loadReports();
     });
     ui.reports.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' || e.key === 'Esc') { e.preventDefault(); closeReports(); }
+      if ((e.key === 'Escape' || e.key === 'Esc') && e.target.tagName !== 'SELECT') { e.preventDefault(); closeReports(); }
     });
     window.addEventListener('online', reconnectNow);
     document.addEventListener('visibilitychange', function () {

@@ -354,11 +354,13 @@ fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {
     let responses = Responses::load(&paths.content().join("responses"))?;
     crate::dialogue::Script::load(&paths.content().join("dialogue.toml"), &content.intents, &responses)?;
     crate::http::assets::load_widget_strings(&paths.content().join("widget"))?;
+    crate::http::assets::load_widget_strings(&paths.content().join("console"))?;
+    crate::server::load_handoff_settings(&paths.content())?;
     let mut langs: Vec<&str> = content.examples.iter().map(|e| e.lang.code()).collect();
     langs.sort_unstable();
     langs.dedup();
     println!(
-        "content OK: {} intents, {} examples in {} languages ({}), replies and widget strings in {} languages, dialogue.toml consistent",
+        "content OK: {} intents, {} examples in {} languages ({}), replies, widget and console strings in {} languages; dialogue.toml and the handoff policy consistent",
         content.intents.len(),
         content.examples.len(),
         langs.len(),
