@@ -320,3 +320,57 @@ async fn orders_come_from_the_business_endpoint_when_configured() {
     assert!(t.bot_text().contains("100017"), "{}", t.bot_text());
     assert!(!t.bot_text().contains("on its way"), "the demo orders are not used: {}", t.bot_text());
 }
+
+/// The routine intents of DOMAIN.md, each as a customer would meet it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routine_requests_behave_as_the_domain_describes() {
+    let service = TestService::start("domain").await;
+
+    // change_address: routine while the order has not shipped (100002 is paid) ...
+    let c = Customer::start(&service.base, Some("ru")).await;
+    let t = c.say("Хочу изменить адрес доставки заказа 100002").await;
+    assert!(t.bot_text().contains("100002") && t.bot_text().contains("адрес"), "asks for the address: {}", t.bot_text());
+    let t = c.say("ул. Абая 10, кв. 5").await;
+    assert!(t.bot_text().contains("Абая 10"), "changed: {}", t.bot_text());
+    assert_eq!(t.state, "bot");
+    // ... a person once it has (100003 is shipped).
+    let c = Customer::start(&service.base, Some("ru")).await;
+    let t = c.say("Хочу изменить адрес доставки заказа 100003").await;
+    assert_eq!(t.state, "waiting_agent", "{}", t.bot_text());
+
+    // return_request: explained, then started for a delivered order (100004).
+    let c = Customer::start(&service.base, Some("en")).await;
+    let t = c.say("I want to return an item").await;
+    assert!(t.bot_text().contains("14 days"), "the return policy: {}", t.bot_text());
+    let t = c.say("100004").await;
+    assert!(t.bot_text().contains("100004"), "{}", t.bot_text());
+
+    // Answers from content, in the customer's language.
+    let c = Customer::start(&service.base, Some("kk")).await;
+    for text in ["Жеткізу қанша тұрады?", "Қалай төлеуге болады?", "Дүкен қашан ашық?", "Құпиясөзді ұмытып қалдым"] {
+        let t = c.say(text).await;
+        assert_eq!(t.state, "bot");
+        assert_eq!(t.bot_lang(), "kk", "{text}");
+        assert!(has_kazakh_letters(&t.bot_text()), "{text}: {}", t.bot_text());
+    }
+
+    // language_change: the conversation continues in the asked language.
+    let c = Customer::start(&service.base, Some("ru")).await;
+    c.say("Здравствуйте").await;
+    let t = c.say("Можно на казахском?").await;
+    assert_eq!(t.bot_lang(), "kk", "{:?}", t.messages);
+    let t = c.say("Где мой заказ?").await;
+    assert_eq!(t.bot_lang(), "kk", "stays Kazakh: {:?}", t.messages);
+
+    // complaint: a person, at once.
+    let c = Customer::start(&service.base, Some("en")).await;
+    let t = c.say("I want to file a complaint about the courier, he was rude").await;
+    assert_eq!(t.state, "waiting_agent", "{}", t.bot_text());
+
+    // thanks and goodbye.
+    let c = Customer::start(&service.base, Some("en")).await;
+    let t = c.say("thank you!").await;
+    assert_eq!(t.state, "bot");
+    let t = c.say("bye").await;
+    assert_eq!(t.state, "closed");
+}

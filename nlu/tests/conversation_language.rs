@@ -115,3 +115,27 @@ fn explicit_switch_in_several_languages() {
         assert_eq!(conv.observe(&d, text).lang, lang, "{text}");
     }
 }
+
+#[test]
+fn a_chosen_language_holds_until_the_customer_chooses_another() {
+    let langs = journey(
+        None,
+        &[
+            "Здравствуйте",
+            "Можно на казахском?",
+            "Где мой заказ? Жду уже неделю",
+            "where is my order 100017",
+            "Пожалуйста, по-русски",
+            "Тапсырысым қайда?",
+        ],
+    );
+    assert_eq!(langs, [Lang::Ru, Lang::Kk, Lang::Kk, Lang::Kk, Lang::Ru, Lang::Ru], "{langs:?}");
+}
+
+#[test]
+fn a_short_message_in_another_script_or_with_kazakh_letters_moves_an_unchosen_language() {
+    assert_eq!(journey(None, &["Здравствуйте", "where is my order 100003"])[1], Lang::En);
+    assert_eq!(journey(None, &["Здравствуйте", "Тапсырысым 100012 қайда?"])[1], Lang::Kk);
+    // One Latin word is not enough.
+    assert_eq!(journey(None, &["Здравствуйте", "thanks"])[1], Lang::Ru);
+}

@@ -67,11 +67,15 @@ pub struct ConversationLanguage {
     default: Lang,
     /// Messages so far that agreed with the current language.
     agreeing: u32,
+    /// The customer chose the language (asked for it, or picked it): detection no longer moves it,
+    /// only another explicit choice does.
+    #[serde(default)]
+    pinned: bool,
 }
 
 impl ConversationLanguage {
     pub fn new(default: Lang, hint: Option<LanguageHint>) -> Self {
-        Self { current: None, hint, default, agreeing: 0 }
+        Self { current: None, hint, default, agreeing: 0, pinned: false }
     }
 
     /// The language to answer in now.
@@ -93,6 +97,7 @@ impl ConversationLanguage {
         let changed = self.current() != lang;
         self.current = Some(lang);
         self.agreeing = 0;
+        self.pinned = true;
         changed
     }
 
@@ -106,6 +111,9 @@ impl ConversationLanguage {
             return LanguageDecision { lang, changed: lang != before, reason: Switch::Explicit, detection };
         }
 
+        if self.pinned {
+            return LanguageDecision { lang: before, changed: false, reason: Switch::Kept, detection };
+        }
         let words = count_words(text);
         let reason = match (&detection, self.current) {
             (None, None) => self.fallback_reason(),
