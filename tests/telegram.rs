@@ -709,3 +709,31 @@ async fn a_photo_reaches_the_agent_during_a_handoff() {
     let r = reqwest::Client::new().get(&url).send().await.unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
+
+/// A flood from one chat meets the rate limit: every message is kept in the log, but only the ones
+/// within the limit are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_is_kept_but_not_all_answered() {
+    let tg = FakeTelegram::start(TOKEN).await;
+    let service = start("tg-flood", polling(&tg)).await;
+    let chat = 5151;
+    for i in 0..40 {
+        tg.push_message(chat, chat, "en", &format!("hello {i}"));
+    }
+    let deadline = Instant::now() + WAIT;
+    let conv = loop {
+        if let Some(c) = conversation(&service, chat).await {
+            if customer_log(&service, &c.id).await.len() == 40 {
+                break c;
+            }
+        }
+        assert!(Instant::now() < deadline, "not every message reached the log");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let texts = customer_log(&service, &conv.id).await;
+    assert_eq!(texts, (0..40).map(|i| format!("hello {i}")).collect::<Vec<_>>(), "all kept, in order");
+    tg.settle(QUIET, WAIT).await;
+    let replies = outgoing_log(&service, &conv.id).await.len();
+    assert!((20..40).contains(&replies), "answered up to the limit only: {replies}");
+    assert_eq!(tg.sent_to(chat).len(), replies, "what was answered was delivered");
+}

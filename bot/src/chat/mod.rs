@@ -327,6 +327,25 @@ impl Chat {
         Ok(outcome)
     }
 
+    /// A message over the rate limit from a channel that cannot be told "429" (Telegram): kept in
+    /// the log (and shown to an agent who has the conversation), but not answered.
+    pub async fn record_only(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        let slot = self.slot(&session.customer_id);
+        let mut guard = slot.lock().await;
+        let mut memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
+            Some(m) => m,
+            None => self.load_session_memory(session).await?,
+        };
+        let lang = memory.lang.current();
+        let body = EventBody::CustomerMessage { text: incoming.text.to_string(), lang, button: incoming.button.map(str::to_string), attachment: incoming.attachment };
+        let outcome = self.commit_turn(&mut memory, extra, vec![body], None, now_ms()).await?;
+        let (conv, owner) = (memory.conversation_id.clone(), memory.agent.clone());
+        *guard = Some(memory);
+        drop(guard);
+        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None).await;
+        Ok(outcome)
+    }
+
     /// Writes a turn's events (with their deliveries), folds them into `memory` and pushes the
     /// messages to the customer's live clients.
     pub(crate) async fn commit_turn(

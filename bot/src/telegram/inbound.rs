@@ -68,7 +68,13 @@ async fn customer_turn(
     // The typing indicator before the bot works; best effort, and never worth holding a reply for.
     let _ = tokio::time::timeout(TYPING_WAIT, telegram.bot.send_chat_action(chat_id, ChatAction::Typing).into_future()).await;
     let session = chat.telegram_session(chat_id.0, language_code.as_deref(), name).await?;
-    chat.turn(&session, incoming, vec![Write::TelegramUpdate { update_id, at: now_ms() }]).await?;
+    let take = vec![Write::TelegramUpdate { update_id, at: now_ms() }];
+    if chat.allow_message(&session.id) {
+        chat.turn(&session, incoming, take).await?;
+    } else {
+        tracing::info!(chat = chat_id.0, "Telegram chat over the rate limit; message kept, not answered");
+        chat.record_only(&session, incoming, take).await?;
+    }
     Ok(())
 }
 
