@@ -722,10 +722,10 @@ async fn a_flood_is_kept_but_not_all_answered() {
     }
     let deadline = Instant::now() + WAIT;
     let conv = loop {
-        if let Some(c) = conversation(&service, chat).await {
-            if customer_log(&service, &c.id).await.len() == 40 {
-                break c;
-            }
+        if let Some(c) = conversation(&service, chat).await
+            && customer_log(&service, &c.id).await.len() == 40
+        {
+            break c;
         }
         assert!(Instant::now() < deadline, "not every message reached the log");
         tokio::time::sleep(Duration::from_millis(100)).await;
