@@ -113,7 +113,12 @@ pub enum EventBody {
     StateChanged { from: ConvState, to: ConvState, reason: String },
     /// The conversation went to the queue for a person.
     HandoffRequested { handoff_id: String, reason: String, rule: String, priority: u32 },
-    AgentJoined { handoff_id: String, agent: String },
+    AgentJoined {
+        handoff_id: String,
+        agent: String,
+        #[serde(default)]
+        agent_id: String,
+    },
     /// An agent's internal note; customers never see it.
     Note { text: String, agent: String },
     /// The customer's answer to a survey question (`ces` 1–7, `csat` 1–5).

@@ -94,8 +94,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     };
     let content = paths.content();
     let responses = Responses::load(&content.join("responses"))?;
-    let intents = komek_nlu::content::Content::load(&content)?.intents;
-    let script = Script::load(&content.join("dialogue.toml"), &intents, &responses)?;
+    // The intents as the NLU loaded them: the content is read once.
+    let script = Script::load(&content.join("dialogue.toml"), &nlu.defs, &responses)?;
     let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
     let console_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("console"))?);
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone() });

@@ -14,7 +14,7 @@ use komek_nlu::Lang;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Chat, actor_of, event};
+use super::{Chat, event};
 use crate::agents::Agent;
 use crate::clock::{now_ms, rfc3339};
 use crate::dialogue::{Input, Memory, Resolved};
@@ -94,7 +94,7 @@ impl Chat {
     }
 
     /// A handoff the dialogue asked for itself (e.g. an address change after shipping).
-    pub(super) fn sensitive_escalation(&self, _memory: &Memory, why: &str) -> Escalation {
+    pub(super) fn sensitive_escalation(&self, why: &str) -> Escalation {
         let reason = Reason::SensitiveIntent;
         let rule = if why.is_empty() { "dialogue".to_string() } else { why.to_string() };
         Escalation { reason, rule, priority: self.handoff.policy.base_priority(reason), vip: false }
@@ -224,38 +224,9 @@ impl Chat {
 
     /// The queue as `agent` should work it.
     pub async fn queue_for(&self, agent: &Agent) -> Result<Vec<QueueItem>, BotError> {
-        let now = now_ms();
         let rows = self.store.queued_handoffs().await?;
         let active = self.store.active_counts().await?;
-        let load = AgentLoad {
-            id: agent.id.clone(),
-            languages: agent.languages.clone(),
-            online: true,
-            active: active.get(&agent.id).copied().unwrap_or(0),
-            capacity: agent.capacity,
-        };
-        let waiting: Vec<Waiting> = rows.iter().map(waiting_of).collect();
-        let ordered = order_for(&load, agent.is_supervisor(), &waiting, now);
-        let by_id: HashMap<&str, &HandoffRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
-        let mut out = Vec::new();
-        for w in ordered {
-            let Some(row) = by_id.get(w.id.as_str()) else { continue };
-            let Ok(brief) = serde_json::from_str::<Brief>(&row.brief) else { continue };
-            out.push(QueueItem {
-                id: row.id.clone(),
-                conversation_id: row.conversation_id.clone(),
-                reason: row.reason.clone(),
-                rule: row.rule.clone(),
-                language: row.language.clone(),
-                priority: komek_handoff::queue::effective_priority(w, now),
-                waiting_seconds: ((now - row.requested_at) / 1000).max(0),
-                channel: brief.channel.clone(),
-                matches_my_languages: load.speaks(&row.language),
-                offered_to_me: row.offered_to.as_deref() == Some(agent.id.as_str()),
-                brief: brief.for_agent(&agent.username),
-            });
-        }
-        Ok(out)
+        Ok(queue_view(agent, &rows, &active, now_ms()))
     }
 
     /// An agent's live socket opened or closed.
@@ -267,10 +238,6 @@ impl Chat {
         } else {
             *n = n.saturating_sub(1);
         }
-    }
-
-    pub fn is_online(&self, agent_id: &str) -> bool {
-        self.presence.lock().expect("presence").get(agent_id).is_some_and(|n| *n > 0)
     }
 
     pub fn agent_events(&self, agent_id: &str) -> tokio::sync::broadcast::Receiver<Arc<str>> {
@@ -287,12 +254,16 @@ impl Chat {
             Ok(a) => a,
             Err(e) => return tracing::warn!(error = %e, "queue refresh failed"),
         };
+        // One read of the queue and the loads serves every online agent.
+        let (rows, active) = match (self.store.queued_handoffs().await, self.store.active_counts().await) {
+            (Ok(r), Ok(a)) => (r, a),
+            (Err(e), _) | (_, Err(e)) => return tracing::warn!(error = %e, "queue refresh failed"),
+        };
+        let now = now_ms();
         for row in agents.iter().filter(|a| online.contains(&a.id)) {
             let agent = Agent::from(row);
-            match self.queue_for(&agent).await {
-                Ok(queue) => self.hub.publish(&agent_address(&agent.id), Arc::from(json!({"type": "queue", "handoffs": queue}).to_string())),
-                Err(e) => tracing::warn!(error = %e, "queue refresh failed"),
-            }
+            let queue = queue_view(&agent, &rows, &active, now);
+            self.hub.publish(&agent_address(&agent.id), Arc::from(json!({"type": "queue", "handoffs": queue}).to_string()));
         }
     }
 
@@ -309,13 +280,9 @@ impl Chat {
     }
 
     /// Live frames for the agent who owns the conversation.
-    pub(super) async fn tell_agents(&self, conversation_id: &str, owner: Option<&str>, messages: &[Message], state: Option<ConvState>) {
-        let Some(owner) = owner else { return };
-        let agent_id = match self.store.agent_by_username(owner).await {
-            Ok(Some(a)) => a.id,
-            _ => return,
-        };
-        let address = agent_address(&agent_id);
+    pub(super) fn tell_agents(&self, conversation_id: &str, owner_id: Option<&str>, messages: &[Message], state: Option<ConvState>) {
+        let Some(owner_id) = owner_id else { return };
+        let address = agent_address(owner_id);
         for m in messages {
             self.hub.publish(&address, Arc::from(json!({"type": "message", "conversation_id": conversation_id, "message": m}).to_string()));
         }
@@ -334,10 +301,7 @@ impl Chat {
         let Some(conv) = self.store.conversation(&row.conversation_id).await? else { return Ok(Err(Refusal::NotFound("no such conversation"))) };
         let slot = self.slot(&conv.customer_id);
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take().filter(|m| m.conversation_id == conv.id) {
-            Some(m) => m,
-            None => self.load_memory(&conv).await?,
-        };
+        let mut memory = self.conversation_memory(&mut guard, &conv).await?;
         if memory.handoff_id.as_deref() != Some(handoff_id) || memory.state != ConvState::WaitingAgent {
             *guard = Some(memory);
             return Ok(Err(Refusal::Conflict("already_claimed")));
@@ -346,57 +310,27 @@ impl Chat {
         let lang = memory.lang.current();
         let joined = self.dialogue.reply(lang, "handoff.agent_joined", &[("agent", &agent.username)], 0);
         let bodies = vec![
-            EventBody::AgentJoined { handoff_id: handoff_id.into(), agent: agent.username.clone() },
+            EventBody::AgentJoined { handoff_id: handoff_id.into(), agent: agent.username.clone(), agent_id: agent.id.clone() },
             EventBody::StateChanged { from: ConvState::WaitingAgent, to: ConvState::WithAgent, reason: "agent_claimed".into() },
             EventBody::SystemMessage { text: joined.text, lang },
         ];
-        let mut writes = vec![
+        let writes = vec![
             Write::ClaimHandoff { id: handoff_id.into(), agent_id: agent.id.clone(), at: now },
             Write::State { conversation_id: conv.id.clone(), state: ConvState::WithAgent, at: now },
         ];
-        let (events, outcome) = self.commit(&mut memory, &mut writes, bodies, now).await;
-        let events = match outcome {
-            Ok(()) => events,
+        match self.commit_turn(&mut memory, writes, bodies, Some(ConvState::WithAgent), now).await {
+            Ok(_) => {}
             Err(BotError::Conflict(_)) => {
                 *guard = Some(memory);
                 return Ok(Err(Refusal::Conflict("already_claimed")));
             }
             Err(e) => return Err(e),
-        };
-        let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
-        let session = memory.session_id.clone();
+        }
         *guard = Some(memory);
         drop(guard);
-        if let Some(s) = &session {
-            self.publish(s, &messages, Some(ConvState::WithAgent));
-        }
         self.refresh_queues().await;
         let detail = self.conversation_detail(agent, &conv.id).await?;
         Ok(detail)
-    }
-
-    /// Writes `bodies` (after `writes`) and folds them into `memory`; on failure nothing is applied.
-    async fn commit(&self, memory: &mut Memory, writes: &mut Vec<Write>, bodies: Vec<EventBody>, now: i64) -> (Vec<Event>, Result<(), BotError>) {
-        let conv = memory.conversation_id.clone();
-        writes.extend(self.deliveries(memory, &bodies, now));
-        let first = writes.iter().filter(|w| matches!(w, Write::Event { .. })).count();
-        for b in &bodies {
-            writes.push(event(&conv, actor_of(b), b.clone(), now));
-        }
-        match self.store.writer.write(std::mem::take(writes)).await {
-            Ok(ids) => {
-                let events: Vec<Event> = ids[first..]
-                    .iter()
-                    .zip(bodies)
-                    .map(|(id, body)| Event { id: *id, conversation_id: conv.clone(), actor: actor_of(&body).into(), at: now, body })
-                    .collect();
-                for e in &events {
-                    memory.apply(e);
-                }
-                (events, Ok(()))
-            }
-            Err(e) => (vec![], Err(e)),
-        }
     }
 
     /// Locks an agent-owned conversation and checks ownership; supervisors may act on any.
@@ -420,28 +354,20 @@ impl Chat {
             Err(r) => return Ok(Err(r)),
         };
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take().filter(|m| m.conversation_id == conv.id) {
-            Some(m) => m,
-            None => self.load_memory(&conv).await?,
-        };
+        let mut memory = self.conversation_memory(&mut guard, &conv).await?;
         if memory.state != ConvState::WithAgent {
             *guard = Some(memory);
             return Ok(Err(Refusal::Conflict("the conversation is not with an agent")));
         }
         let now = now_ms();
         let lang = memory.lang.current();
-        let mut writes: Vec<Write> = memory.handoff_id.iter().map(|id| Write::HandoffFirstReply { id: id.clone(), at: now }).collect();
+        let writes: Vec<Write> = memory.handoff_id.iter().map(|id| Write::HandoffFirstReply { id: id.clone(), at: now }).collect();
         let bodies = vec![EventBody::AgentMessage { text: text.to_string(), lang, agent: agent.username.clone() }];
-        let (events, outcome) = self.commit(&mut memory, &mut writes, bodies, now).await;
-        let session = memory.session_id.clone();
+        let outcome = self.commit_turn(&mut memory, writes, bodies, None, now).await;
         *guard = Some(memory);
         drop(guard);
-        outcome?;
-        let message = events.iter().find_map(Event::message).expect("an agent message is a message");
-        if let Some(s) = &session {
-            self.publish(s, std::slice::from_ref(&message), None);
-        }
-        self.tell_agents(&conv.id, Some(&agent.username), std::slice::from_ref(&message), None).await;
+        let message = outcome?.messages.pop().expect("an agent message is a message");
+        self.tell_agents(&conv.id, Some(&agent.id), std::slice::from_ref(&message), None);
         Ok(Ok(message))
     }
 
@@ -470,10 +396,7 @@ impl Chat {
             Err(r) => return Ok(Err(r)),
         };
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take().filter(|m| m.conversation_id == conv.id) {
-            Some(m) => m,
-            None => self.load_memory(&conv).await?,
-        };
+        let mut memory = self.conversation_memory(&mut guard, &conv).await?;
         if !matches!(memory.state, ConvState::WithAgent | ConvState::WaitingAgent) {
             let state = memory.state;
             *guard = Some(memory);
@@ -497,16 +420,10 @@ impl Chat {
         } else {
             say(self.dialogue.reply(lang, "handoff.back_to_bot", &[], 0), None);
         }
-        let (events, outcome) = self.commit(&mut memory, &mut writes, bodies, now).await;
-        let session = memory.session_id.clone();
+        let outcome = self.commit_turn(&mut memory, writes, bodies, Some(to), now).await;
         *guard = Some(memory);
         drop(guard);
-        outcome?;
-        let messages: Vec<Message> = events.iter().filter_map(Event::message).collect();
-        if let Some(s) = &session {
-            self.publish(s, &messages, Some(to));
-        }
-        self.tell_agents(&conv.id, Some(&agent.username), &messages, Some(to)).await;
+        self.tell_agents(&conv.id, Some(&agent.id), &outcome?.messages, Some(to));
         self.refresh_queues().await;
         Ok(Ok(to))
     }
@@ -602,4 +519,37 @@ fn waiting_of(r: &HandoffRow) -> Waiting {
         offered_to: r.offered_to.clone(),
         offered_at: r.offered_at,
     }
+}
+
+/// The queued handoffs in the order `agent` should take them, each with its brief for them.
+fn queue_view(agent: &Agent, rows: &[HandoffRow], active: &HashMap<String, u32>, now: i64) -> Vec<QueueItem> {
+    let load = AgentLoad {
+        id: agent.id.clone(),
+        languages: agent.languages.clone(),
+        online: true,
+        active: active.get(&agent.id).copied().unwrap_or(0),
+        capacity: agent.capacity,
+    };
+    let waiting: Vec<Waiting> = rows.iter().map(waiting_of).collect();
+    let ordered = order_for(&load, agent.is_supervisor(), &waiting, now);
+    let by_id: HashMap<&str, &HandoffRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut out = Vec::new();
+    for w in ordered {
+        let Some(row) = by_id.get(w.id.as_str()) else { continue };
+        let Ok(brief) = serde_json::from_str::<Brief>(&row.brief) else { continue };
+        out.push(QueueItem {
+            id: row.id.clone(),
+            conversation_id: row.conversation_id.clone(),
+            reason: row.reason.clone(),
+            rule: row.rule.clone(),
+            language: row.language.clone(),
+            priority: komek_handoff::queue::effective_priority(w, now),
+            waiting_seconds: ((now - row.requested_at) / 1000).max(0),
+            channel: brief.channel.clone(),
+            matches_my_languages: load.speaks(&row.language),
+            offered_to_me: row.offered_to.as_deref() == Some(agent.id.as_str()),
+            brief: brief.for_agent(&agent.username),
+        });
+    }
+    out
 }

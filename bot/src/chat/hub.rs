@@ -23,13 +23,20 @@ impl Hub {
     pub fn publish(&self, address: &str, frame: Arc<str>) {
         let mut channels = self.channels.lock().expect("hub lock");
         if let Some(tx) = channels.get(address)
-            && tx.send(frame).is_err() {
-                // Nobody listens any more.
-                channels.remove(address);
-            }
+            && tx.send(frame).is_err()
+        {
+            // Nobody listens any more.
+            channels.remove(address);
+        }
     }
+}
 
-    pub fn listeners(&self) -> usize {
-        self.channels.lock().expect("hub lock").values().map(|tx| tx.receiver_count()).sum()
+/// What a live socket sends next for a hub event: the frame itself, or — when the client fell
+/// behind — a `resync` telling it to re-read from its last id; `None` when the hub is gone.
+pub fn outgoing(event: Result<Arc<str>, broadcast::error::RecvError>) -> Option<Arc<str>> {
+    match event {
+        Ok(frame) => Some(frame),
+        Err(broadcast::error::RecvError::Lagged(_)) => Some(Arc::from(r#"{"type":"resync"}"#)),
+        Err(broadcast::error::RecvError::Closed) => None,
     }
 }

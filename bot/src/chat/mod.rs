@@ -215,10 +215,7 @@ impl Chat {
     pub async fn pick_language(&self, session: &SessionRow, lang: Lang) -> Result<(), BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
-            Some(m) => m,
-            None => self.load_session_memory(session).await?,
-        };
+        let mut memory = self.session_memory(&mut guard, session).await?;
         memory.lang.switch_to(lang);
         let body = EventBody::Language { state: memory.lang.clone(), reason: Switch::Explicit };
         self.store.writer.write(vec![event(&memory.conversation_id, "customer", body, now_ms())]).await?;
@@ -237,10 +234,7 @@ impl Chat {
         let Incoming { text, button, attachment } = incoming;
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
-        let memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
-            Some(m) => m,
-            None => self.load_session_memory(session).await?,
-        };
+        let memory = self.session_memory(&mut guard, session).await?;
         let now = now_ms();
         if attachment.is_none()
             && let Some(answer) = survey::answer(&memory, text, button) {
@@ -258,7 +252,7 @@ impl Chat {
             let (conv, owner) = (memory.conversation_id.clone(), memory.agent.clone());
             *guard = Some(memory);
             drop(guard);
-            self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None).await;
+            self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None);
             return Ok(outcome);
         }
 
@@ -306,7 +300,7 @@ impl Chat {
         // A new handoff: its brief is built from the conversation including this turn.
         let mut new_handoff = false;
         if state_changed == Some(ConvState::WaitingAgent) {
-            let escalation = escalation.unwrap_or_else(|| self.sensitive_escalation(&memory, why_of(&reply.state)));
+            let escalation = escalation.unwrap_or_else(|| self.sensitive_escalation(why_of(&reply.state)));
             let (handoff_bodies, handoff_writes, _) = self.open_handoff(&memory, &bodies, &escalation, decision.lang, now).await?;
             bodies.extend(handoff_bodies);
             writes.extend(handoff_writes);
@@ -320,7 +314,7 @@ impl Chat {
         let in_queue = outcome.state == ConvState::WaitingAgent;
         *guard = Some(memory);
         drop(guard);
-        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, state_changed).await;
+        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, state_changed);
         if new_handoff || in_queue {
             self.refresh_queues().await;
         }
@@ -332,17 +326,14 @@ impl Chat {
     pub async fn record_only(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
-        let mut memory = match guard.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
-            Some(m) => m,
-            None => self.load_session_memory(session).await?,
-        };
+        let mut memory = self.session_memory(&mut guard, session).await?;
         let lang = memory.lang.current();
         let body = EventBody::CustomerMessage { text: incoming.text.to_string(), lang, button: incoming.button.map(str::to_string), attachment: incoming.attachment };
         let outcome = self.commit_turn(&mut memory, extra, vec![body], None, now_ms()).await?;
         let (conv, owner) = (memory.conversation_id.clone(), memory.agent.clone());
         *guard = Some(memory);
         drop(guard);
-        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None).await;
+        self.tell_agents(&conv, owner.as_deref(), &outcome.messages, None);
         Ok(outcome)
     }
 
@@ -404,11 +395,7 @@ impl Chat {
             let Some(conv) = self.store.conversation(&conversation_id).await? else { continue };
             let slot = self.slot(&conv.customer_id);
             let mut guard = slot.lock().await;
-            let cached = guard.take().filter(|m| m.conversation_id == conv.id);
-            let mut memory = match cached {
-                Some(m) => m,
-                None => self.load_memory(&conv).await?,
-            };
+            let mut memory = self.conversation_memory(&mut guard, &conv).await?;
             let lang = memory.lang.current();
             let reply = self.dialogue.order_update(lang, order);
             let body = EventBody::BotMessage {
@@ -459,9 +446,6 @@ impl Chat {
         writes.push(event(&id, "system", EventBody::Language { state: old.lang.clone(), reason: Switch::Kept }, now));
         let mut past = old.past.clone();
         past.push(old.as_past_contact());
-        if !old.customer.channels.contains(&old.channel) {
-            // Not possible for a stored conversation; kept for clarity.
-        }
         Memory {
             conversation_id: id,
             started_at: now,
@@ -479,6 +463,22 @@ impl Chat {
             handed_off: false,
             escalation: None,
             ..old
+        }
+    }
+
+    /// The cached memory of the session's current conversation, or the log's.
+    pub(crate) async fn session_memory(&self, cached: &mut Option<Memory>, session: &SessionRow) -> Result<Memory, BotError> {
+        match cached.take().filter(|m| m.session_id.as_deref() == Some(session.id.as_str())) {
+            Some(m) => Ok(m),
+            None => self.load_session_memory(session).await,
+        }
+    }
+
+    /// The cached memory of a conversation, or the log's.
+    pub(crate) async fn conversation_memory(&self, cached: &mut Option<Memory>, conv: &ConversationRow) -> Result<Memory, BotError> {
+        match cached.take().filter(|m| m.conversation_id == conv.id) {
+            Some(m) => Ok(m),
+            None => self.load_memory(conv).await,
         }
     }
 

@@ -36,7 +36,7 @@ pub struct Memory {
     pub turns: Vec<Turn>,
     /// The customer's earlier conversations (last 30 days).
     pub past: Vec<PastContact>,
-    /// The open handoff and the agent who owns the conversation, if any.
+    /// The open handoff and the id of the agent who owns the conversation, if any.
     pub handoff_id: Option<String>,
     pub agent: Option<String>,
     /// The bot answered something that resolves a request (for the goodbye survey).
@@ -166,7 +166,7 @@ impl Memory {
                 self.agent = None;
                 self.handed_off = true;
             }
-            EventBody::AgentJoined { agent, .. } => self.agent = Some(agent.clone()),
+            EventBody::AgentJoined { agent_id, .. } => self.agent = Some(agent_id.clone()),
             EventBody::StateChanged { to, .. } => {
                 self.state = *to;
                 if *to != ConvState::Bot {

@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::error::json_body;
 use super::extract::{bearer, body_bytes};
 use super::{ApiError, AppState, checked_text};
 use crate::agents::{self, Agent};
+use crate::chat::hub::outgoing;
 use crate::chat::{AgentResult, Refusal};
 use crate::clock::rfc3339;
 
@@ -178,19 +178,12 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
     if tx.send(WsMessage::Text(first.into())).await.is_ok() {
         loop {
             tokio::select! {
-                frame = events.recv() => match frame {
-                    Ok(frame) => {
-                        if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
-                            break;
-                        }
+                event = events.recv() => {
+                    let Some(frame) = outgoing(event) else { break };
+                    if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
+                        break;
                     }
-                    Err(RecvError::Lagged(_)) => {
-                        if tx.send(WsMessage::Text(json!({"type": "resync"}).to_string().into())).await.is_err() {
-                            break;
-                        }
-                    }
-                    Err(RecvError::Closed) => break,
-                },
+                }
                 incoming = rx.next() => match incoming {
                     // "The agent is typing" goes on to the customer; nothing else needs an answer.
                     Some(Ok(WsMessage::Text(text))) => {

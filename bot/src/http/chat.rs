@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::error::json_body;
 use super::extract::{bearer, body_bytes};
 use super::{ApiError, AppState, checked_text};
+use crate::chat::hub::outgoing;
 use crate::chat::{Access, Profile, locale_lang};
 use crate::store::SessionRow;
 
@@ -144,20 +144,12 @@ async fn live(state: AppState, session: SessionRow, socket: WebSocket) {
     state.metrics.ws_connected.inc();
     loop {
         tokio::select! {
-            frame = events.recv() => match frame {
-                Ok(frame) => {
-                    if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
-                        break;
-                    }
+            event = events.recv() => {
+                let Some(frame) = outgoing(event) else { break };
+                if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
+                    break;
                 }
-                // The client fell behind: it should re-read the history from its last id.
-                Err(RecvError::Lagged(_)) => {
-                    if tx.send(WsMessage::Text(json!({"type": "resync"}).to_string().into())).await.is_err() {
-                        break;
-                    }
-                }
-                Err(RecvError::Closed) => break,
-            },
+            }
             incoming = rx.next() => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
                     // Replies reach this client through the hub like every other listener; only
