@@ -9,37 +9,16 @@ use std::time::Duration;
 use komek_nlu::Lang;
 use komek_tests::TestService;
 use komek_tests::agent::{PASSWORD, agent};
-use komek_tests::browser::{Browser, WAIT};
+use komek_tests::browser::{ShownMessage as Msg, Browser, WAIT};
 use komek_tests::chat::Customer;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// Where the console keeps the agent's token.
 const TOKEN_KEY: &str = "komek.agent";
 
-/// A message (or note) as the console's transcript shows it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-struct Msg {
-    id: Option<String>,
-    role: Option<String>,
-    text: String,
-}
-
-impl Msg {
-    fn is(&self, role: &str) -> bool {
-        self.role.as_deref() == Some(role)
-    }
-}
-
-const READ_TRANSCRIPT: &str = r#"
-    return Array.from(document.querySelectorAll('#transcript .msg')).map((m) => {
-        const body = m.querySelector('.msg-text');
-        return { id: m.getAttribute('data-id'), role: m.getAttribute('data-role'), text: body ? body.textContent : '' };
-    });
-"#;
-
+/// The messages and notes of the console's transcript.
 async fn transcript(browser: &Browser) -> Vec<Msg> {
-    serde_json::from_value(browser.execute(READ_TRANSCRIPT, vec![]).await).expect("transcript messages")
+    browser.shown_messages("#transcript .msg", ".msg-text").await
 }
 
 /// What the console shows, for failure messages.

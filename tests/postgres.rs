@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use komek_tests::{ADMIN_TOKEN, TestService};
+use komek_tests::TestService;
 use serde_json::{Value, json};
 
 /// Kazakh letters that Russian does not have.
@@ -84,18 +84,6 @@ fn describe(messages: &[Value]) -> String {
     messages.iter().map(|m| format!("  #{} {}: {}", m["id"], m["role"], m["text"])).collect::<Vec<_>>().join("\n")
 }
 
-async fn set_order_status(svc: &TestService, order: &str, status: &str) {
-    let resp = reqwest::Client::new()
-        .post(svc.url(&format!("/api/v1/orders/{order}/status")))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "status": status }))
-        .send()
-        .await
-        .unwrap();
-    let code = resp.status();
-    let body = resp.text().await.unwrap_or_default();
-    assert!(code.is_success(), "POST /api/v1/orders/{order}/status {status}: {code} {body}");
-}
 
 #[tokio::test]
 async fn conversation_survives_a_restart_on_postgres() {
@@ -177,7 +165,7 @@ async fn conversation_survives_a_restart_on_postgres() {
 async fn order_status_change_sends_a_proactive_message_on_postgres() {
     let Some(svc) = TestService::start_postgres().await else { return };
     // The order is paid and not yet shipped, whatever the demo data says.
-    set_order_status(&svc, "100017", "paid").await;
+    svc.set_order_status("100017", "paid").await;
 
     let chat = Chat::open(&svc, "ru-RU").await;
     let first = chat.say(&svc, "Где мой заказ?").await;
@@ -189,7 +177,7 @@ async fn order_status_change_sends_a_proactive_message_on_postgres() {
     assert!(reply.contains("100017"), "confirms the subscription for order 100017; got:\n{}", describe(&third));
     let last_id = *ids(&third).last().unwrap();
 
-    set_order_status(&svc, "100017", "shipped").await;
+    svc.set_order_status("100017", "shipped").await;
 
     // The update arrives without the customer writing anything.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -5,37 +5,17 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use komek_tests::browser::{Browser, BrowserOptions, ENTER, WAIT};
-use komek_tests::{ADMIN_TOKEN, TestService};
-use serde::Deserialize;
+use komek_tests::browser::{ShownMessage as Msg, Browser, BrowserOptions, ENTER, WAIT};
+use komek_tests::TestService;
 use serde_json::{Value, json};
 
 /// Kazakh letters that Russian does not have.
 const KAZAKH_LETTERS: &[char] = &['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
 
-/// A message as the widget shows it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-struct Msg {
-    id: Option<String>,
-    role: Option<String>,
-    text: String,
-}
 
-impl Msg {
-    fn is(&self, role: &str) -> bool {
-        self.role.as_deref() == Some(role)
-    }
-}
-
-const READ_MESSAGES: &str = r#"
-    return Array.from(document.querySelectorAll('#komek-widget .komek-msg')).map((m) => {
-        const body = m.querySelector('.komek-msg-text');
-        return { id: m.getAttribute('data-id'), role: m.getAttribute('data-role'), text: body ? body.textContent : '' };
-    });
-"#;
 
 async fn messages(browser: &Browser) -> Vec<Msg> {
-    serde_json::from_value(browser.execute(READ_MESSAGES, vec![]).await).expect("messages")
+    browser.shown_messages("#komek-widget .komek-msg", ".komek-msg-text").await
 }
 
 fn joined(messages: &[Msg]) -> String {
@@ -113,18 +93,6 @@ fn bot_text(replies: &[Msg]) -> String {
     joined(&replies.iter().filter(|m| m.is("bot")).cloned().collect::<Vec<_>>())
 }
 
-async fn set_order_status(svc: &TestService, order: &str, status: &str) {
-    let resp = reqwest::Client::new()
-        .post(svc.url(&format!("/api/v1/orders/{order}/status")))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "status": status }))
-        .send()
-        .await
-        .unwrap();
-    let code = resp.status();
-    let body = resp.text().await.unwrap_or_default();
-    assert!(code.is_success(), "POST /api/v1/orders/{order}/status {status}: {code} {body}");
-}
 
 async fn wait_connected(browser: &Browser) {
     browser
@@ -191,7 +159,7 @@ async fn demo_page_conversation_and_reload() {
 async fn proactive_order_update_arrives_over_the_websocket() {
     let Some((svc, browser)) = setup("widget-proactive", BrowserOptions::default()).await else { return };
     // Paid and not yet shipped, whatever the demo data says.
-    set_order_status(&svc, "100012", "paid").await;
+    svc.set_order_status("100012", "paid").await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
 
@@ -202,7 +170,7 @@ async fn proactive_order_update_arrives_over_the_websocket() {
     let count_fetches = "return performance.getEntriesByType('resource').filter((e) => /\\/messages(\\?|$)/.test(e.name)).length;";
     let fetches_before = browser.execute(count_fetches, vec![]).await;
 
-    set_order_status(&svc, "100012", "shipped").await;
+    svc.set_order_status("100012", "shipped").await;
 
     let new = browser
         .wait_until("a proactive bot message about order 100012", WAIT, async || {

@@ -578,3 +578,31 @@ impl Element {
             .collect()
     }
 }
+
+/// A message as a page shows it (widget or console), read from the DOM.
+#[derive(Clone, Debug, serde::Deserialize, PartialEq)]
+pub struct ShownMessage {
+    pub id: Option<String>,
+    pub role: Option<String>,
+    pub text: String,
+}
+
+impl ShownMessage {
+    pub fn is(&self, role: &str) -> bool {
+        self.role.as_deref() == Some(role)
+    }
+}
+
+impl Browser {
+    /// The elements matching `item` (with `data-id` and `data-role`), each with the text of its
+    /// `text` child.
+    pub async fn shown_messages(&self, item: &str, text: &str) -> Vec<ShownMessage> {
+        const READ: &str = r#"
+            return Array.from(document.querySelectorAll(arguments[0])).map((m) => {
+                const body = m.querySelector(arguments[1]);
+                return { id: m.getAttribute('data-id'), role: m.getAttribute('data-role'), text: body ? body.textContent : '' };
+            });
+        "#;
+        serde_json::from_value(self.execute(READ, vec![serde_json::json!(item), serde_json::json!(text)]).await).expect("messages on the page")
+    }
+}

@@ -51,6 +51,20 @@ impl TestService {
         Self { running: Some(running), dir, base, postgres: None, config: Some(config) }
     }
 
+    /// Changes a demo order's status through the back-office API (expects success).
+    pub async fn set_order_status(&self, order: &str, status: &str) {
+        let resp = reqwest::Client::new()
+            .post(self.url(&format!("/api/v1/orders/{order}/status")))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&serde_json::json!({ "status": status }))
+            .send()
+            .await
+            .unwrap();
+        let code = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        assert!(code.is_success(), "POST /api/v1/orders/{order}/status {status}: {code} {body}");
+    }
+
     /// The service's store, to set up agents.
     pub fn store(&self) -> &komek::store::Store {
         &self.running.as_ref().expect("running").store
