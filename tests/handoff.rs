@@ -93,7 +93,7 @@ async fn angry_kazakh_customer_reaches_the_kazakh_agent_and_back() {
     assert_eq!(t.state, "closed", "the survey does not reopen the conversation");
     assert!(t.bot_text().len() > 5);
 
-    let answers = service.store().conversation_events_of(&conv, &["survey_answer"]).await.unwrap();
+    let answers = service.store().conversation_events_of(&conv, &[komek::events::EventKind::SurveyAnswer]).await.unwrap();
     let scores: Vec<String> = answers.iter().map(|e| format!("{:?}", e.body)).collect();
     assert_eq!(scores.len(), 2, "{scores:?}");
     assert!(scores[0].contains("ces") && scores[0].contains("6"));

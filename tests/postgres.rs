@@ -235,7 +235,7 @@ async fn handoff_and_racing_claims_on_postgres() {
     assert_eq!(t.state, "closed");
     let (history, _) = c.history(None).await;
     assert!(history.iter().any(|m| m["role"] == "agent" && m["text"] == "Добрый день! Смотрю заказ."));
-    let answers = svc.store().conversation_events_of(conv, &["survey_answer"]).await.unwrap();
+    let answers = svc.store().conversation_events_of(conv, &[komek::events::EventKind::SurveyAnswer]).await.unwrap();
     assert_eq!(answers.len(), 1);
     svc.stop().await;
 }

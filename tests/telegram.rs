@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use komek::config::TelegramConfig;
-use komek::events::ConvState;
+use komek::events::{ConvState, EventKind};
 use komek_nlu::Lang;
 use komek_tests::agent::agent;
 use komek_tests::chat::{Customer, has_kazakh_letters};
@@ -65,12 +65,12 @@ async fn wait_for_state(service: &TestService, chat: i64, state: ConvState) {
 
 /// Texts of the messages the bot, agents and the system wrote in a conversation, oldest first.
 async fn outgoing_log(service: &TestService, conversation_id: &str) -> Vec<String> {
-    let events = service.store().conversation_events_of(conversation_id, &["bot_message", "agent_message", "system_message"]).await.unwrap();
+    let events = service.store().conversation_events_of(conversation_id, &[EventKind::BotMessage, EventKind::AgentMessage, EventKind::SystemMessage]).await.unwrap();
     events.iter().filter_map(|e| e.message()).map(|m| m.text).collect()
 }
 
 async fn customer_log(service: &TestService, conversation_id: &str) -> Vec<String> {
-    let events = service.store().conversation_events_of(conversation_id, &["customer_message"]).await.unwrap();
+    let events = service.store().conversation_events_of(conversation_id, &[EventKind::CustomerMessage]).await.unwrap();
     events.iter().filter_map(|e| e.message()).map(|m| m.text).collect()
 }
 
@@ -127,7 +127,7 @@ async fn kazakh_customer_over_polling() {
     assert_eq!(answered.iter().filter(|a| a.callback_query_id == query_id).count(), 1, "answerCallbackQuery once: {answered:?}");
     assert!(has_kazakh_letters(&texts(&reply)), "the button {data} answered in Kazakh: {reply:?}");
     let conv = conversation(&service, chat).await.expect("a conversation for the chat");
-    assert_eq!(conv.channel, "telegram");
+    assert_eq!(conv.channel, komek::channel::Channel::Telegram);
     let customer = customer_log(&service, &conv.id).await;
     assert_eq!(customer.len(), 2, "/start and the press are customer messages: {customer:?}");
 

@@ -14,35 +14,40 @@ use komek_nlu::intent::{IntentModel, Labelled, NgramConfig, TrainConfig};
 use komek_nlu::Nlu;
 use komek_nlu::lang::{Lang, LanguageDetector, parse_language_list};
 
-use crate::config::DEFAULT_LANGUAGES;
+use crate::agents::AgentRole;
+use crate::config::{Config, DEFAULT_DATABASE_URL, DEFAULT_LANGUAGES, DEFAULT_MODELS};
 use crate::dialogue::responses::Responses;
 use crate::models::{ModelPaths, TrainOutcome, train_if_needed};
 use serde_json::json;
 
 #[derive(Parser)]
 #[command(name = "komek", version, about = "Komek: multilingual customer-support chatbot with human handoff")]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// `komek` alone serves, with the settings of `komek serve`.
+    #[command(flatten)]
+    serve: Config,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Runs the service (the default): KOMEK_ADDR, DATABASE_URL, KOMEK_MODELS, KOMEK_LANGUAGES.
-    Serve,
+    /// Runs the service (the default).
+    Serve(Config),
     /// Trains the NLU artifacts from the content in the models folder (skipped when unchanged).
     Train {
         /// Train even if the artifacts match the content.
         #[arg(long)]
         force: bool,
         /// The models folder (content and artifacts).
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Validates the content in the models folder (intents, examples, cues, entities, replies) and
     /// prints what it holds.
     Check {
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Language understanding tools.
@@ -67,11 +72,13 @@ enum AgentCommand {
         /// Languages the agent works in, e.g. ru,kk,en.
         #[arg(long)]
         languages: String,
-        #[arg(long, default_value = "agent", value_parser = ["agent", "supervisor"])]
-        role: String,
+        #[arg(long, value_enum, default_value_t = AgentRole::Agent)]
+        role: AgentRole,
         /// Conversations the agent takes at once.
         #[arg(long, default_value_t = 3)]
         capacity: u32,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
     },
 }
 
@@ -87,7 +94,7 @@ enum NluCommand {
         #[arg(long, env = "KOMEK_LANGUAGES", default_value = DEFAULT_LANGUAGES)]
         languages: String,
         /// The models folder (content and artifacts).
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Evaluates intent classification on a JSONL file ({"text", "lang"?, "intent"}).
@@ -126,7 +133,7 @@ enum NluCommand {
         #[arg(long, default_value_t = 1)]
         oos_repeat: usize,
         /// The models folder (for the shipped model, when --train is not given).
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Trains the emotion model (models/emotion) from public emotion data: GoEmotions train and
@@ -135,7 +142,7 @@ enum NluCommand {
         /// Folder holding goemotions/ and xed/ (e.g. ../shared/data).
         #[arg(long)]
         data: PathBuf,
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Evaluates emotion (negative-emotion F1) on an emotion data file; XED lines are limited to
@@ -145,7 +152,7 @@ enum NluCommand {
         test: PathBuf,
         #[arg(long)]
         json: bool,
-        #[arg(long, env = "KOMEK_MODELS", default_value = "models")]
+        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
     /// Evaluates language identification on a JSONL file ({"text", "lang", "kind"?}).
@@ -167,7 +174,8 @@ enum NluCommand {
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        None | Some(Command::Serve) => serve(),
+        None => serve(cli.serve),
+        Some(Command::Serve(config)) => serve(config),
         Some(Command::Nlu { command }) => run_nlu(command),
         Some(Command::Agent { command }) => run_agent(command),
         Some(Command::Check { models }) => check_content(&ModelPaths::new(models)),
@@ -259,7 +267,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             let xed = read_jsonl(&data.join("xed/all.jsonl"))?;
             for ex in go.iter().chain(xed.iter().filter(|e| !xed_is_test(&e.text))) {
                 if let Some(label) = emotion_gold(ex) {
-                    let label = serde_json::to_value(label)?.as_str().unwrap_or_default().to_string();
+                    let label = label.as_str().to_string();
                     train.push(Labelled { text: ex.text.clone(), label });
                 }
             }
@@ -313,7 +321,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
 }
 
 fn run_agent(command: AgentCommand) -> anyhow::Result<()> {
-    let AgentCommand::Add { username, languages, role, capacity } = command;
+    let AgentCommand::Add { username, languages, role, capacity, database_url } = command;
     let languages = parse_language_list(&languages)?;
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
@@ -322,27 +330,21 @@ fn run_agent(command: AgentCommand) -> anyhow::Result<()> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
     let password = line.trim_end_matches(['\n', '\r']);
-    let config = crate::config::Config::from_env()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let agent = runtime.block_on(async {
-        let store = crate::store::Store::open(&config.database_url).await?;
-        crate::agents::add_agent(
-            &store,
-            crate::agents::NewAgent { username: &username, password, languages: &languages, role: &role, capacity },
-        )
-        .await
+        let store = crate::store::Store::open(&database_url).await?;
+        crate::agents::add_agent(&store, crate::agents::NewAgent { username: &username, password, languages: &languages, role, capacity }).await
     })?;
-    println!("added {} {} ({}), languages {}", agent.role, agent.username, agent.id, agent.languages.join(","));
+    println!("added {} {} ({}), languages {}", agent.role.as_str(), agent.username, agent.id, agent.languages.join(","));
     Ok(())
 }
 
-fn serve() -> anyhow::Result<()> {
+fn serve(config: Config) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let config = crate::config::Config::from_env()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(crate::server::run(config))?;
     Ok(())

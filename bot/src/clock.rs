@@ -1,7 +1,9 @@
-//! Time as the service stores it (unix milliseconds) and the calendar arithmetic it needs, without a
-//! date-time dependency.
+//! Time as the service stores it: unix milliseconds (portable across SQLite and PostgreSQL through
+//! `sqlx::Any`), with chrono for the calendar.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 
 pub const DAY_MS: i64 = 86_400_000;
 
@@ -18,27 +20,20 @@ pub struct CivilDate {
     pub day: u32,
 }
 
-/// The UTC date of a unix-ms instant (Howard Hinnant's days-to-civil algorithm).
+/// The instant, clamped to chrono's range (dates far outside it cannot be told apart anyway).
+fn utc(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or(if ms < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC })
+}
+
+/// The UTC date of a unix-ms instant.
 pub fn civil_date(ms: i64) -> CivilDate {
-    let days = ms.div_euclid(DAY_MS);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    CivilDate { year, month, day }
+    let d = utc(ms);
+    CivilDate { year: i64::from(d.year()), month: d.month(), day: d.day() }
 }
 
 /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-27T12:30:00.123Z`.
 pub fn rfc3339(ms: i64) -> String {
-    let d = civil_date(ms);
-    let in_day = ms.rem_euclid(DAY_MS);
-    let (h, m, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
-    format!("{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z", d.year, d.month, d.day)
+    utc(ms).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]
@@ -52,5 +47,6 @@ mod tests {
         assert_eq!(civil_date(1_709_251_199_999), CivilDate { year: 2024, month: 2, day: 29 });
         assert_eq!(rfc3339(1_709_251_199_999), "2024-02-29T23:59:59.999Z");
         assert_eq!(rfc3339(1_795_782_600_000), "2026-11-27T12:30:00.000Z");
+        assert!(rfc3339(i64::MAX).starts_with('+'), "clamped, not a panic");
     }
 }

@@ -1,27 +1,79 @@
+//! The one error type of the `komek` crate. Each variant says what went wrong and keeps its cause;
+//! `http::error` maps them to responses in one place.
+
+use std::sync::Arc;
+
 use thiserror::Error;
 
-/// Errors of the `komek` service.
+/// Why an action cannot happen in the state things are in (HTTP 409): a conditional write that lost
+/// a race, or an action that no longer fits the conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum Conflict {
+    #[error("another agent claimed this handoff first")]
+    AlreadyClaimed,
+    #[error("this Telegram update was handled before")]
+    UpdateSeen,
+    #[error("the conversation is not with an agent")]
+    NotWithAgent,
+    #[error("the conversation is closed")]
+    Closed,
+    #[error("the conversation is with the bot")]
+    WithBot,
+}
+
+impl Conflict {
+    /// The `error.code` of the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Conflict::AlreadyClaimed => "already_claimed",
+            _ => "conflict",
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum BotError {
     #[error("{file}: {message}")]
     Content { file: String, message: String },
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Nlu(#[from] komek_nlu::NluError),
     #[error("configuration: {0}")]
     Config(String),
+    /// A value given by a caller (an agent's name, a password, a role…) is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed. Shared, because one failed batch answers every caller in it.
     #[error("database: {0}")]
-    Database(String),
+    Database(#[source] Arc<sqlx::Error>),
+    #[error("database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the writer has stopped")]
+    WriterStopped,
+    #[error("password hashing: {0}")]
+    Hashing(String),
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("encoding: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A system we depend on (the order system, Telegram) failed or answered nonsense.
     #[error("{0}")]
     Upstream(String),
-    /// A conditional write lost a race (e.g. two agents claiming one handoff).
     #[error("{0}")]
-    Conflict(String),
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
 }
 
 impl From<sqlx::Error> for BotError {
     fn from(e: sqlx::Error) -> Self {
-        BotError::Database(e.to_string())
+        BotError::Database(Arc::new(e))
     }
 }

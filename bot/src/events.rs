@@ -2,6 +2,7 @@
 //! conversation is one typed, timestamped, attributed event. Transcripts, conversation state and the
 //! customer's memory are folds over these events.
 
+use komek_handoff::{Reason, Role};
 use komek_nlu::Lang;
 use komek_nlu::Parse;
 use komek_nlu::lang::{ConversationLanguage, Switch};
@@ -38,6 +39,18 @@ impl ConvState {
             "closed" => ConvState::Closed,
             _ => return None,
         })
+    }
+
+    /// A person handles (or is about to handle) the conversation.
+    pub fn with_people(self) -> bool {
+        matches!(self, ConvState::WaitingAgent | ConvState::WithAgent)
+    }
+}
+
+impl TryFrom<String> for ConvState {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        ConvState::parse(&s).ok_or_else(|| format!("unknown conversation state {s:?}"))
     }
 }
 
@@ -112,7 +125,7 @@ pub enum EventBody {
     Subscribed { order_id: String },
     StateChanged { from: ConvState, to: ConvState, reason: String },
     /// The conversation went to the queue for a person.
-    HandoffRequested { handoff_id: String, reason: String, rule: String, priority: u32 },
+    HandoffRequested { handoff_id: String, reason: Reason, rule: String, priority: u32 },
     AgentJoined {
         handoff_id: String,
         agent: String,
@@ -125,23 +138,78 @@ pub enum EventBody {
     SurveyAnswer { question: String, score: u8 },
 }
 
-impl EventBody {
-    pub fn kind(&self) -> &'static str {
+/// The kind of an event, as the `events.kind` column stores it (readers select by it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    ConversationStarted,
+    CustomerMessage,
+    Parse,
+    Language,
+    BotMessage,
+    AgentMessage,
+    SystemMessage,
+    Fact,
+    Subscribed,
+    StateChanged,
+    HandoffRequested,
+    AgentJoined,
+    Note,
+    SurveyAnswer,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
         match self {
-            EventBody::ConversationStarted { .. } => "conversation_started",
-            EventBody::CustomerMessage { .. } => "customer_message",
-            EventBody::Parse { .. } => "parse",
-            EventBody::Language { .. } => "language",
-            EventBody::BotMessage { .. } => "bot_message",
-            EventBody::AgentMessage { .. } => "agent_message",
-            EventBody::SystemMessage { .. } => "system_message",
-            EventBody::Fact { .. } => "fact",
-            EventBody::Subscribed { .. } => "subscribed",
-            EventBody::StateChanged { .. } => "state_changed",
-            EventBody::HandoffRequested { .. } => "handoff_requested",
-            EventBody::AgentJoined { .. } => "agent_joined",
-            EventBody::Note { .. } => "note",
-            EventBody::SurveyAnswer { .. } => "survey_answer",
+            EventKind::ConversationStarted => "conversation_started",
+            EventKind::CustomerMessage => "customer_message",
+            EventKind::Parse => "parse",
+            EventKind::Language => "language",
+            EventKind::BotMessage => "bot_message",
+            EventKind::AgentMessage => "agent_message",
+            EventKind::SystemMessage => "system_message",
+            EventKind::Fact => "fact",
+            EventKind::Subscribed => "subscribed",
+            EventKind::StateChanged => "state_changed",
+            EventKind::HandoffRequested => "handoff_requested",
+            EventKind::AgentJoined => "agent_joined",
+            EventKind::Note => "note",
+            EventKind::SurveyAnswer => "survey_answer",
+        }
+    }
+}
+
+impl EventBody {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventBody::ConversationStarted { .. } => EventKind::ConversationStarted,
+            EventBody::CustomerMessage { .. } => EventKind::CustomerMessage,
+            EventBody::Parse { .. } => EventKind::Parse,
+            EventBody::Language { .. } => EventKind::Language,
+            EventBody::BotMessage { .. } => EventKind::BotMessage,
+            EventBody::AgentMessage { .. } => EventKind::AgentMessage,
+            EventBody::SystemMessage { .. } => EventKind::SystemMessage,
+            EventBody::Fact { .. } => EventKind::Fact,
+            EventBody::Subscribed { .. } => EventKind::Subscribed,
+            EventBody::StateChanged { .. } => EventKind::StateChanged,
+            EventBody::HandoffRequested { .. } => EventKind::HandoffRequested,
+            EventBody::AgentJoined { .. } => EventKind::AgentJoined,
+            EventBody::Note { .. } => EventKind::Note,
+            EventBody::SurveyAnswer { .. } => EventKind::SurveyAnswer,
+        }
+    }
+
+    /// Who an event is attributed to in the log.
+    pub fn actor(&self) -> &'static str {
+        match self {
+            EventBody::CustomerMessage { .. }
+            | EventBody::Fact { .. }
+            | EventBody::Subscribed { .. }
+            | EventBody::SurveyAnswer { .. }
+            | EventBody::ConversationStarted { .. }
+            | EventBody::Language { reason: Switch::Explicit, .. } => "customer",
+            EventBody::Parse { .. } => "nlu",
+            EventBody::BotMessage { .. } | EventBody::StateChanged { .. } | EventBody::HandoffRequested { .. } => "bot",
+            _ => "system",
         }
     }
 
@@ -157,19 +225,19 @@ impl EventBody {
     }
 
     /// The message a participant sees, if this event is one.
-    pub fn message_parts(&self) -> Option<(&'static str, &str, Lang, &[Button])> {
+    pub fn message_parts(&self) -> Option<(Role, &str, Lang, &[Button])> {
         match self {
-            EventBody::CustomerMessage { text, lang, .. } => Some(("customer", text, *lang, &[])),
-            EventBody::BotMessage { text, lang, buttons, .. } => Some(("bot", text, *lang, buttons)),
-            EventBody::AgentMessage { text, lang, .. } => Some(("agent", text, *lang, &[])),
-            EventBody::SystemMessage { text, lang } => Some(("system", text, *lang, &[])),
+            EventBody::CustomerMessage { text, lang, .. } => Some((Role::Customer, text, *lang, &[])),
+            EventBody::BotMessage { text, lang, buttons, .. } => Some((Role::Bot, text, *lang, buttons)),
+            EventBody::AgentMessage { text, lang, .. } => Some((Role::Agent, text, *lang, &[])),
+            EventBody::SystemMessage { text, lang } => Some((Role::System, text, *lang, &[])),
             _ => None,
         }
     }
 }
 
 /// Kinds that are messages, for queries that read transcripts.
-pub const MESSAGE_KINDS: &[&str] = &["customer_message", "bot_message", "agent_message", "system_message"];
+pub const MESSAGE_KINDS: &[EventKind] = &[EventKind::CustomerMessage, EventKind::BotMessage, EventKind::AgentMessage, EventKind::SystemMessage];
 
 /// An event as stored.
 #[derive(Clone, Debug, PartialEq)]
@@ -185,7 +253,7 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub text: String,
     pub lang: Lang,
     pub created_at: String,
@@ -203,7 +271,7 @@ impl Event {
         let (role, text, lang, buttons) = self.body.message_parts()?;
         Some(Message {
             id: self.id,
-            role: role.to_string(),
+            role,
             text: text.to_string(),
             lang,
             created_at: rfc3339(self.at),

@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod analytics;
 pub mod backoffice;
+pub mod channel;
 pub mod chat;
 pub mod cli;
 pub mod clock;

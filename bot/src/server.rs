@@ -68,7 +68,7 @@ impl Running {
         if let Some(t) = self.telegram {
             t.shutdown().await;
         }
-        self.task.await.map_err(|e| BotError::Config(format!("server task: {e}")))?
+        self.task.await?
     }
 }
 
@@ -79,13 +79,12 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let load_paths = paths.clone();
     let nlu = tokio::task::spawn_blocking(move || -> Result<Nlu, BotError> {
         let paths = load_paths;
-        train_if_needed(&paths, false, false).map_err(|e| BotError::Config(format!("{e:#}")))?;
+        train_if_needed(&paths, false, false).map_err(|e| BotError::Config(format!("training the models: {e:#}")))?;
         Ok(Nlu::load(&paths.root, &languages)?)
     })
-    .await
-    .map_err(|e| BotError::Config(format!("loading models: {e}")))??;
+    .await??;
     let store = Store::open(&config.database_url).await?;
-    let backoffice = match &config.orders_url {
+    let backoffice = match config.orders_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => BackOffice::Remote(RemoteOrders::new(url)?),
         None => {
             seed_demo_orders(&store, now_ms()).await?;
@@ -99,8 +98,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
     let console_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("console"))?);
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone() });
-    let nlu = Arc::new(nlu);
     let handoff = load_handoff_settings(&content)?;
+    let nlu = Arc::new(nlu);
     let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second));
     // Waiting times tick and offers to one agent expire: agents' queues are re-sent now and then.
     let ticker = {
@@ -121,7 +120,6 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let telegram = config.telegram.as_ref().map(crate::telegram::Telegram::new).transpose()?;
     let running_store = store.clone();
     let app = router(AppState {
-        nlu,
         store,
         chat: chat.clone(),
         backoffice,
@@ -153,8 +151,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
 /// The back-office token: configured, or one made on first start and kept beside the SQLite file
 /// (readable by the owner only), so there is never a default.
 fn admin_token(config: &Config) -> Result<String, BotError> {
-    if let Some(t) = &config.admin_token {
-        return Ok(t.clone());
+    if let Some(t) = config.admin_token.as_ref().map(|t| t.expose()).filter(|t| !t.is_empty()) {
+        return Ok(t.to_string());
     }
     let dir = config
         .database_url

@@ -9,6 +9,7 @@ use std::time::Instant;
 use komek_handoff::conversation::{Conversation, CustomerInfo, PastContact, Role, Signal, Turn};
 use komek_handoff::texts::BriefTexts;
 use komek_handoff::{Policy, build_brief};
+use komek_nlu::emotion::{Emotion, EmotionLabel};
 
 fn main() {
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/content");
@@ -24,7 +25,7 @@ fn main() {
             role: if customer { Role::Customer } else { Role::Bot },
             text: if customer { format!("Где мой заказ 1000{:02}? Уже неделю жду, сколько можно", i % 40) } else { "Заказ №100017 уже в пути! Ожидаемая дата доставки — 30 ноября 2026.".into() },
             intent: Some(intents[i as usize % intents.len()].into()),
-            emotion: customer.then(|| (if i > 40 { "angry" } else { "neutral" }.to_string(), 0.8)),
+            emotion: customer.then(|| Emotion { label: if i > 40 { EmotionLabel::Angry } else { EmotionLabel::Neutral }, score: 0.8 }),
             missed: false,
         });
     }
@@ -40,8 +41,8 @@ fn main() {
         requests_person: false,
         sensitive: true,
         concerns_order: false,
-        emotion: "angry",
-        emotion_score: 0.92,
+        emotion: Emotion { label: EmotionLabel::Angry, score: 0.92 },
+        order_id: None,
     };
 
     let run = || {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use komek_nlu::emotion::{Emotion, EmotionLabel};
 use serde::{Deserialize, Serialize};
 
 use crate::conversation::{Conversation, PastContact, Role};
@@ -40,10 +41,10 @@ pub struct BotAnswer {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmotionTrend {
-    pub current: String,
+    pub current: EmotionLabel,
     pub score: f32,
     /// The labels of the customer's messages, oldest first (the last few).
-    pub trend: Vec<String>,
+    pub trend: Vec<EmotionLabel>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -94,12 +95,12 @@ pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, 
         .take(KEEP_LAST)
         .rev()
         .collect();
-    let feelings: Vec<(String, f32)> = conv.turns.iter().filter_map(|t| t.emotion.clone()).collect();
-    let (current, score) = feelings.last().cloned().unwrap_or_else(|| ("neutral".into(), 0.0));
-    let trend = feelings.iter().rev().take(KEEP_LAST).rev().map(|(l, _)| l.clone()).collect();
+    let feelings: Vec<Emotion> = conv.turns.iter().filter_map(|t| t.emotion).collect();
+    let Emotion { label: current, score } = feelings.last().copied().unwrap_or(Emotion { label: EmotionLabel::Neutral, score: 0.0 });
+    let trend = feelings.iter().rev().take(KEEP_LAST).rev().map(|e| e.label).collect();
     let reason = escalation.reason.as_str();
 
-    let summary = summary(conv, reason, &intents, &current, texts);
+    let summary = summary(conv, reason, &intents, current, texts);
     let suggested_replies = suggestions(reason, &intents, conv.facts, texts);
     Brief {
         reason: reason.to_string(),
@@ -126,7 +127,7 @@ pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, 
 }
 
 /// One paragraph: reason · what they asked about · facts · contacts · mood · the last message quoted.
-fn summary(conv: &Conversation<'_>, reason: &str, intents: &[String], emotion: &str, texts: &BriefTexts) -> String {
+fn summary(conv: &Conversation<'_>, reason: &str, intents: &[String], emotion: EmotionLabel, texts: &BriefTexts) -> String {
     let mut parts = vec![texts.reason(reason).to_string()];
     if !intents.is_empty() {
         let labels: Vec<&str> = intents.iter().map(|i| texts.intent(i)).collect();
@@ -138,8 +139,8 @@ fn summary(conv: &Conversation<'_>, reason: &str, intents: &[String], emotion: &
     if !conv.past.is_empty() {
         parts.push(format!("{}: {}", texts.summary.past_contacts, conv.past.len()));
     }
-    if emotion != "neutral" {
-        parts.push(format!("{}: {emotion}", texts.summary.emotion));
+    if emotion != EmotionLabel::Neutral {
+        parts.push(format!("{}: {}", texts.summary.emotion, emotion.as_str()));
     }
     if let Some(last) = conv.turns.iter().rev().find(|t| t.role == Role::Customer) {
         let mut quote: String = last.text.chars().take(QUOTE_CHARS).collect();
@@ -205,7 +206,7 @@ mod tests {
     "#;
 
     fn turn(role: Role, text: &str, intent: Option<&str>, emotion: Option<(&str, f32)>) -> Turn {
-        Turn { at: 1, role, text: text.into(), intent: intent.map(Into::into), emotion: emotion.map(|(l, s)| (l.into(), s)), missed: false }
+        Turn { at: 1, role, text: text.into(), intent: intent.map(Into::into), emotion: emotion.map(|(l, score)| Emotion { label: serde_json::from_value(serde_json::json!(l)).unwrap(), score }), missed: false }
     }
 
     #[test]
@@ -226,8 +227,8 @@ mod tests {
         assert_eq!(b.facts["order_id"], "100003");
         assert_eq!(b.intents, ["order_status", "complaint"], "small talk left out");
         assert_eq!(b.bot_answers.len(), 2);
-        assert_eq!(b.emotion.current, "angry");
-        assert_eq!(b.emotion.trend, ["neutral", "neutral", "angry"]);
+        assert_eq!(b.emotion.current, EmotionLabel::Angry);
+        assert_eq!(b.emotion.trend, [EmotionLabel::Neutral, EmotionLabel::Neutral, EmotionLabel::Angry]);
         assert!(b.summary.starts_with("Angry or upset · Asked about: order status, complaint · Order: 100003"), "{}", b.summary);
         assert!(b.summary.contains("«THIS IS THE THIRD TIME, <b>unacceptable</b>!!!»"), "quoted as text: {}", b.summary);
         assert_eq!(b.suggested_replies.len(), 3);

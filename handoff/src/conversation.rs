@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use komek_nlu::emotion::Emotion;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,9 +25,9 @@ pub struct Turn {
     /// Customer turns: the intent acted on. Bot turns: the intent answered, if any.
     #[serde(default)]
     pub intent: Option<String>,
-    /// Customer turns: the emotion label (`angry`, `upset`, `neutral`, `positive`) and its score.
+    /// Customer turns: the emotion of the message.
     #[serde(default)]
-    pub emotion: Option<(String, f32)>,
+    pub emotion: Option<Emotion>,
     /// Customer turns the bot could not make sense of (out of scope or low confidence).
     #[serde(default)]
     pub missed: bool,
@@ -79,6 +80,7 @@ pub struct Signal<'a> {
     pub sensitive: bool,
     /// The intent is about an order (it needs an order number).
     pub concerns_order: bool,
-    pub emotion: &'a str,
-    pub emotion_score: f32,
+    pub emotion: Emotion,
+    /// The order this message names, if any (a repeat contact is about the same order).
+    pub order_id: Option<&'a str>,
 }

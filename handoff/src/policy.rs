@@ -47,6 +47,13 @@ impl Reason {
     }
 }
 
+impl TryFrom<String> for Reason {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Reason::parse(&s).ok_or_else(|| format!("unknown handoff reason {s:?}"))
+    }
+}
+
 /// A decision to hand over.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Escalation {
@@ -154,17 +161,17 @@ impl Policy {
     /// hands the conversation over, and why.
     pub fn decide(&self, conv: &Conversation<'_>, signal: &Signal<'_>) -> Option<Escalation> {
         let vip = self.is_vip(conv);
-        let negative = matches!(signal.emotion, "angry" | "upset");
+        let negative = signal.emotion.label.is_negative();
         let escalate = |reason: Reason, rule: &str, extra: u32| {
             let bonus = if vip { self.vip.priority_bonus } else { 0 };
             Some(Escalation { reason, rule: rule.to_string(), priority: self.priority[&reason] + extra + bonus, vip })
         };
-        let emotion_extra = if negative { (signal.emotion_score * 20.0) as u32 } else { 0 };
+        let emotion_extra = if negative { (signal.emotion.score * 20.0) as u32 } else { 0 };
 
         if signal.requests_person {
             return escalate(Reason::CustomerRequest, "explicit_request", emotion_extra);
         }
-        if negative && signal.emotion_score >= self.thresholds.strong_emotion {
+        if negative && signal.emotion.score >= self.thresholds.strong_emotion {
             return escalate(Reason::NegativeEmotion, "strong_negative_emotion", emotion_extra);
         }
         if signal.sensitive {
@@ -174,9 +181,9 @@ impl Policy {
             return escalate(Reason::RepeatedMisunderstanding, "misunderstood_in_a_row", emotion_extra);
         }
         if signal.concerns_order
-            && let Some(order) = conv.facts.get("order_id") {
+            && let Some(order) = signal.order_id.or(conv.facts.get("order_id").map(String::as_str)) {
                 let since = conv.now - i64::from(self.thresholds.repeat_contact_days) * DAY_MS;
-                if conv.past.iter().any(|p| p.started_at >= since && p.order_ids.contains(order)) {
+                if conv.past.iter().any(|p| p.started_at >= since && p.order_ids.iter().any(|o| o == order)) {
                     return escalate(Reason::RepeatContact, "same_order_within_days", emotion_extra);
                 }
             }
@@ -212,10 +219,16 @@ impl Policy {
             && (rule.channels.is_empty() || rule.channels.iter().any(|c| c == conv.channel))
             && rule
                 .min_negative_emotion
-                .is_none_or(|m| matches!(signal.emotion, "angry" | "upset") && signal.emotion_score >= m)
+                .is_none_or(|m| signal.emotion.label.is_negative() && signal.emotion.score >= m)
     }
 
     /// The base priority of a reason.
+    /// From this score an angry or upset message is a reason to hand over (the one source of the
+    /// threshold: the NLU's own escalation hint is given the same value).
+    pub fn strong_emotion(&self) -> f32 {
+        self.thresholds.strong_emotion
+    }
+
     pub fn base_priority(&self, reason: Reason) -> u32 {
         self.priority[&reason]
     }
@@ -229,6 +242,11 @@ fn digits(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::conversation::{CustomerInfo, PastContact, Turn};
+    use komek_nlu::emotion::{Emotion, EmotionLabel};
+
+    fn angry(score: f32) -> Emotion {
+        Emotion { label: EmotionLabel::Angry, score }
+    }
 
     const POLICY: &str = r#"
         [thresholds]
@@ -261,8 +279,8 @@ mod tests {
             requests_person: false,
             sensitive: false,
             concerns_order: false,
-            emotion: "neutral",
-            emotion_score: 0.9,
+            emotion: Emotion { label: EmotionLabel::Neutral, score: 0.9 },
+            order_id: None,
         }
     }
 
@@ -298,7 +316,7 @@ mod tests {
     fn a_request_for_a_person_wins_over_everything() {
         let p = Policy::from_toml(POLICY).unwrap();
         let f = Fixture::new();
-        let s = Signal { requests_person: true, sensitive: true, emotion: "angry", ..signal("human_agent") };
+        let s = Signal { requests_person: true, sensitive: true, emotion: angry(0.9), ..signal("human_agent") };
         let e = p.decide(&f.conv(), &s).unwrap();
         assert_eq!((e.reason, e.rule.as_str()), (Reason::CustomerRequest, "explicit_request"));
     }
@@ -307,11 +325,11 @@ mod tests {
     fn strong_anger_escalates_with_higher_priority_than_mild() {
         let p = Policy::from_toml(POLICY).unwrap();
         let f = Fixture::new();
-        let angry = p.decide(&f.conv(), &Signal { emotion: "angry", emotion_score: 0.95, ..signal("order_status") }).unwrap();
-        assert_eq!(angry.reason, Reason::NegativeEmotion);
-        assert!(p.decide(&f.conv(), &Signal { emotion: "angry", emotion_score: 0.5, ..signal("order_status") }).is_none());
+        let strong = p.decide(&f.conv(), &Signal { emotion: angry(0.95), ..signal("order_status") }).unwrap();
+        assert_eq!(strong.reason, Reason::NegativeEmotion);
+        assert!(p.decide(&f.conv(), &Signal { emotion: angry(0.5), ..signal("order_status") }).is_none());
         let request = p.decide(&f.conv(), &Signal { requests_person: true, ..signal("human_agent") }).unwrap();
-        assert!(angry.priority > request.priority);
+        assert!(strong.priority > request.priority);
     }
 
     #[test]

@@ -17,6 +17,15 @@ pub enum EmotionLabel {
 }
 
 impl EmotionLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmotionLabel::Angry => "angry",
+            EmotionLabel::Upset => "upset",
+            EmotionLabel::Neutral => "neutral",
+            EmotionLabel::Positive => "positive",
+        }
+    }
+
     pub fn is_negative(self) -> bool {
         matches!(self, EmotionLabel::Angry | EmotionLabel::Upset)
     }

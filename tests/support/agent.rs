@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use komek::agents::{NewAgent, add_agent};
+use komek::agents::{AgentRole, NewAgent, add_agent};
 use komek_nlu::Lang;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -25,7 +25,7 @@ pub struct AgentClient {
 
 /// Creates an agent (`role` agent or supervisor) speaking `languages` and logs them in.
 pub async fn agent(service: &TestService, username: &str, languages: &[Lang], role: &str) -> AgentClient {
-    add_agent(service.store(), NewAgent { username, password: PASSWORD, languages, role, capacity: 3 }).await.expect("agent added");
+    add_agent(service.store(), NewAgent { username, password: PASSWORD, languages, role: AgentRole::try_from(role.to_string()).expect("a role"), capacity: 3 }).await.expect("agent added");
     let http = reqwest::Client::new();
     let r = http.post(service.url("/api/v1/agent/login")).json(&json!({"username": username, "password": PASSWORD})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

@@ -5,14 +5,43 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use komek_nlu::Lang;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clock::now_ms;
 use crate::error::BotError;
 use crate::secrets::{new_id, new_token, random_hex, token_hash};
-use crate::store::{AgentRow, Store, Write};
+use crate::store::{AgentRow, AgentWrite, Store};
+use crate::store::agents::CodeList;
 
-pub const ROLES: &[&str] = &["agent", "supervisor"];
+/// What an agent may do: agents work the queue; supervisors also see everyone's conversations, the
+/// team and the reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentRole {
+    Agent,
+    Supervisor,
+}
+
+impl AgentRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentRole::Agent => "agent",
+            AgentRole::Supervisor => "supervisor",
+        }
+    }
+}
+
+impl TryFrom<String> for AgentRole {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "agent" => Ok(AgentRole::Agent),
+            "supervisor" => Ok(AgentRole::Supervisor),
+            _ => Err(format!("unknown role {s:?}")),
+        }
+    }
+}
+
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -21,20 +50,20 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub struct Agent {
     pub id: String,
     pub username: String,
-    pub role: String,
+    pub role: AgentRole,
     pub languages: Vec<String>,
     pub capacity: u32,
 }
 
 impl From<&AgentRow> for Agent {
     fn from(r: &AgentRow) -> Self {
-        Self { id: r.id.clone(), username: r.username.clone(), role: r.role.clone(), languages: r.languages.clone(), capacity: r.capacity.max(0) as u32 }
+        Self { id: r.id.clone(), username: r.username.clone(), role: r.role, languages: r.languages.0.clone(), capacity: r.capacity.max(0) as u32 }
     }
 }
 
 impl Agent {
     pub fn is_supervisor(&self) -> bool {
-        self.role == "supervisor"
+        self.role == AgentRole::Supervisor
     }
 }
 
@@ -42,7 +71,7 @@ pub struct NewAgent<'a> {
     pub username: &'a str,
     pub password: &'a str,
     pub languages: &'a [Lang],
-    pub role: &'a str,
+    pub role: AgentRole,
     pub capacity: u32,
 }
 
@@ -50,51 +79,34 @@ pub struct NewAgent<'a> {
 pub async fn add_agent(store: &Store, new: NewAgent<'_>) -> Result<Agent, BotError> {
     let username = new.username.trim();
     if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
-        return Err(BotError::Config("the username must be 1–64 letters, digits or . _ - @".into()));
+        return Err(BotError::Invalid("the username must be 1–64 letters, digits or . _ - @".into()));
     }
     if new.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(BotError::Config(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
-    }
-    if !ROLES.contains(&new.role) {
-        return Err(BotError::Config(format!("the role must be one of {}", ROLES.join(", "))));
+        return Err(BotError::Invalid(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
     }
     if new.languages.is_empty() {
-        return Err(BotError::Config("an agent needs at least one language".into()));
+        return Err(BotError::Invalid("an agent needs at least one language".into()));
     }
     if store.agent_by_username(username).await?.is_some() {
-        return Err(BotError::Config(format!("an agent named {username:?} exists already")));
+        return Err(BotError::Invalid(format!("an agent named {username:?} exists already")));
     }
     let row = AgentRow {
         id: new_id("a"),
         username: username.to_string(),
         password_hash: hash_password(new.password)?,
-        role: new.role.to_string(),
-        languages: new.languages.iter().map(|l| l.code().to_string()).collect(),
+        role: new.role,
+        languages: CodeList(new.languages.iter().map(|l| l.code().to_string()).collect()),
         capacity: i64::from(new.capacity.max(1)),
     };
-    store
-        .writer
-        .write(vec![Write::Agent {
-            id: row.id.clone(),
-            username: row.username.clone(),
-            password_hash: row.password_hash.clone(),
-            role: row.role.clone(),
-            languages: row.languages.join(","),
-            capacity: row.capacity,
-            at: now_ms(),
-        }])
-        .await?;
+    store.writer.write(vec![AgentWrite::Agent { row: row.clone(), at: now_ms() }.into()]).await?;
     Ok(Agent::from(&row))
 }
 
 pub fn hash_password(password: &str) -> Result<String, BotError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| BotError::Config(format!("randomness: {e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| BotError::Config(format!("salt: {e}")))?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| BotError::Config(format!("hashing: {e}")))?
-        .to_string())
+    getrandom::fill(&mut salt).map_err(|e| BotError::Hashing(format!("randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| BotError::Hashing(format!("salt: {e}")))?;
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| BotError::Hashing(e.to_string()))?.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -119,20 +131,17 @@ pub async fn login(store: &Store, username: &str, password: &str, ttl_ms: i64) -
     let hash = row.as_ref().map_or_else(|| decoy_hash().to_string(), |r| r.password_hash.clone());
     let password = password.to_string();
     // Argon2 takes tens of milliseconds of CPU: off the I/O threads.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await?;
     let Some(row) = row.filter(|_| ok) else { return Ok(None) };
     let token = new_token();
     let now = now_ms();
     let expires_at = now + ttl_ms;
-    store
-        .writer
-        .write(vec![Write::AgentToken { token_hash: token_hash(&token), agent_id: row.id.clone(), expires_at, at: now }])
-        .await?;
+    store.writer.write(vec![AgentWrite::Token { token_hash: token_hash(&token), agent_id: row.id.clone(), expires_at, at: now }.into()]).await?;
     Ok(Some(Login { token, expires_at, agent: Agent::from(&row) }))
 }
 
 pub async fn logout(store: &Store, token: &str) -> Result<(), BotError> {
-    store.writer.write(vec![Write::DeleteAgentToken { token_hash: token_hash(token) }]).await?;
+    store.writer.write(vec![AgentWrite::DeleteToken { token_hash: token_hash(token) }.into()]).await?;
     Ok(())
 }
 

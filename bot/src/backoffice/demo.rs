@@ -1,9 +1,9 @@
 //! The demo store's orders 100001–100040, several in every state, seeded on first start.
 
-use super::ORDER_STATES;
+use super::OrderStatus;
 use crate::clock::DAY_MS;
 use crate::error::BotError;
-use crate::store::{OrderRow, Store, Write};
+use crate::store::{OrderRow, OrderWrite, Store};
 
 pub const FIRST_DEMO_ORDER: u32 = 100_001;
 pub const DEMO_ORDERS: u32 = 40;
@@ -14,27 +14,27 @@ pub async fn seed_demo_orders(store: &Store, now: i64) -> Result<bool, BotError>
     if store.order_count().await? > 0 {
         return Ok(false);
     }
-    let writes = (0..DEMO_ORDERS).map(|i| Write::Order(demo_order(i, now))).collect();
+    let writes = (0..DEMO_ORDERS).map(|i| OrderWrite::Upsert(demo_order(i, now)).into()).collect();
     store.writer.write(writes).await?;
     tracing::info!(orders = DEMO_ORDERS, "seeded the demo back office");
     Ok(true)
 }
 
 fn demo_order(i: u32, now: i64) -> OrderRow {
-    let status = ORDER_STATES[i as usize % ORDER_STATES.len()];
+    let status = OrderStatus::ALL[i as usize % OrderStatus::ALL.len()];
     let spread = i64::from(i % 3);
     let days = match status {
-        "created" => -spread,
-        "paid" => 1 + spread,
-        "shipped" => 2 + spread,
-        "delivered" => -(2 + spread),
-        "cancelled" => -(3 + spread),
-        "refund_pending" => 3 + spread,
-        _ => -(1 + spread),
+        OrderStatus::Created => -spread,
+        OrderStatus::Paid => 1 + spread,
+        OrderStatus::Shipped => 2 + spread,
+        OrderStatus::Delivered => -(2 + spread),
+        OrderStatus::Cancelled => -(3 + spread),
+        OrderStatus::RefundPending => 3 + spread,
+        OrderStatus::RefundDone => -(1 + spread),
     };
     OrderRow {
         id: (FIRST_DEMO_ORDER + i).to_string(),
-        status: status.to_string(),
+        status,
         // Prices in whole tenge, rounded to 10.
         amount: 4_990 + i64::from(i * 7_919 % 97) * 500,
         currency: "KZT".into(),
@@ -49,9 +49,9 @@ mod tests {
 
     #[test]
     fn every_state_has_several_orders() {
-        for state in ORDER_STATES {
-            let n = (0..DEMO_ORDERS).filter(|i| demo_order(*i, 0).status == *state).count();
-            assert!(n >= 5, "{state}: {n}");
+        for state in OrderStatus::ALL {
+            let n = (0..DEMO_ORDERS).filter(|i| demo_order(*i, 0).status == state).count();
+            assert!(n >= 5, "{state:?}: {n}");
         }
     }
 }

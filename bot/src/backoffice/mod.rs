@@ -7,16 +7,73 @@ mod remote;
 pub use demo::seed_demo_orders;
 pub use remote::RemoteOrders;
 
-use crate::error::BotError;
-use crate::store::{OrderRow, Store, Write};
+use serde::{Deserialize, Serialize};
 
-/// Order states the dialogue knows (reply keys `order_status.<status>`).
-pub const ORDER_STATES: &[&str] = &["created", "paid", "shipped", "delivered", "cancelled", "refund_pending", "refund_done"];
+use crate::error::BotError;
+use crate::store::{OrderRow, OrderWrite, Store};
+
+/// Where an order stands (reply keys `order_status.<status>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Created,
+    Paid,
+    Shipped,
+    Delivered,
+    Cancelled,
+    RefundPending,
+    RefundDone,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::Created,
+        OrderStatus::Paid,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+        OrderStatus::RefundPending,
+        OrderStatus::RefundDone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Created => "created",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::RefundPending => "refund_pending",
+            OrderStatus::RefundDone => "refund_done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// The delivery address can still change without a person.
+    pub fn address_changeable(self) -> bool {
+        matches!(self, OrderStatus::Created | OrderStatus::Paid)
+    }
+
+    /// Every status, for messages that list them.
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+}
+
+impl TryFrom<String> for OrderStatus {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("unknown order status {s:?}"))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
     pub id: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub amount: i64,
     pub currency: String,
     /// The date that goes with the status (unix ms).
@@ -44,19 +101,19 @@ impl BackOffice {
     }
 
     /// Records a status change reported through the API; `None` when the order is unknown.
-    pub async fn set_status(&self, id: &str, status: &str, status_date: i64, now: i64) -> Result<Option<Order>, BotError> {
+    pub async fn set_status(&self, id: &str, status: OrderStatus, status_date: i64, now: i64) -> Result<Option<Order>, BotError> {
         match self {
             BackOffice::Demo(store) => {
                 let Some(mut row) = store.order(id).await? else { return Ok(None) };
-                row.status = status.to_string();
+                row.status = status;
                 row.status_date = status_date;
                 row.updated_at = now;
-                store.writer.write(vec![Write::Order(row.clone())]).await?;
+                store.writer.write(vec![OrderWrite::Upsert(row.clone()).into()]).await?;
                 Ok(Some(row.into()))
             }
             // The business's own system already holds the change; read it back from there.
             BackOffice::Remote(remote) => Ok(remote.order(id).await?.map(|mut o| {
-                o.status = status.to_string();
+                o.status = status;
                 o
             })),
         }

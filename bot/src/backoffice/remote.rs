@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{ORDER_STATES, Order};
+use super::{Order, OrderStatus};
 use crate::error::BotError;
 
 #[derive(Clone, Debug)]
@@ -51,9 +51,7 @@ impl RemoteOrders {
         }
         let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
         let o: RemoteOrder = response.json().await.map_err(|e| BotError::Upstream(format!("order system answer: {e}")))?;
-        if !ORDER_STATES.contains(&o.status.as_str()) {
-            return Err(BotError::Upstream(format!("order system: unknown status {:?}", o.status)));
-        }
-        Ok(Some(Order { id: o.id, status: o.status, amount: o.amount, currency: o.currency, status_date: o.status_date }))
+        let status = OrderStatus::parse(&o.status).ok_or_else(|| BotError::Upstream(format!("order system: unknown status {:?}", o.status)))?;
+        Ok(Some(Order { id: o.id, status, amount: o.amount, currency: o.currency, status_date: o.status_date }))
     }
 }

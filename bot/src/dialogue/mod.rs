@@ -5,18 +5,18 @@
 pub mod memory;
 pub mod responses;
 pub mod script;
+#[cfg(test)]
+mod tests;
 
+use komek_handoff::Reason;
 use komek_nlu::{Lang, Parse};
 
-use crate::backoffice::{BackOffice, Order};
+use crate::backoffice::{BackOffice, Order, OrderStatus};
 use crate::error::BotError;
 use crate::events::{Awaiting, Button, ConvState};
 pub use memory::Memory;
 use responses::Responses;
 pub use script::{Action, Script};
-
-/// Order states in which the delivery address can still change without a person.
-const ADDRESS_CHANGEABLE: &[&str] = &["created", "paid"];
 /// A second intent at least this likely beside a pleasantry is what the customer wants.
 const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
 /// Below this confidence a parse does not pull the conversation away from what the bot asked for.
@@ -62,7 +62,33 @@ pub struct Decision {
     /// New facts the customer gave.
     pub facts: Vec<(String, String)>,
     pub subscribe: Option<String>,
-    pub state: Option<(ConvState, String)>,
+    /// The conversation ends, or goes to a person.
+    pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// The customer said goodbye.
+    Close,
+    /// A person takes over, for this reason.
+    HandOff(Reason),
+}
+
+impl Transition {
+    pub fn state(self) -> ConvState {
+        match self {
+            Transition::Close => ConvState::Closed,
+            Transition::HandOff(_) => ConvState::WaitingAgent,
+        }
+    }
+
+    /// The `reason` of the `state_changed` event.
+    pub fn why(self) -> &'static str {
+        match self {
+            Transition::Close => "customer_goodbye",
+            Transition::HandOff(reason) => reason.as_str(),
+        }
+    }
 }
 
 pub struct Dialogue {
@@ -72,12 +98,13 @@ pub struct Dialogue {
 }
 
 impl Dialogue {
-    /// What to say and do. `resolved` comes from [`Dialogue::resolve`]; `escalation` is the handoff
-    /// policy's reason when it decided that a person takes over.
-    pub async fn respond(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved, escalation: Option<&str>) -> Result<Decision, BotError> {
+    /// What to say and do. `memory` already holds the customer's message; `resolved` comes from
+    /// [`Dialogue::resolve`]; `escalation` is the handoff policy's reason when it decided that a
+    /// person takes over.
+    pub async fn respond(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved, escalation: Option<Reason>) -> Result<Decision, BotError> {
         let mut d = Decision::default();
         let lang = input.lang;
-        let pick = memory.customer_messages as usize;
+        let pick = pick(memory);
         let given_order = entity(input.parse, "order_id");
         for kind in ["phone", "email"] {
             if let Some(v) = entity(input.parse, kind).filter(|v| memory.facts.get(kind) != Some(v)) {
@@ -91,7 +118,7 @@ impl Dialogue {
         };
         // While a person handles (or is about to handle) the conversation, the bot stays silent;
         // the messages are in the log for the agent.
-        if matches!(memory.state, ConvState::WaitingAgent | ConvState::WithAgent) {
+        if memory.state.with_people() {
             remember_order(&mut d);
             return Ok(d);
         }
@@ -110,7 +137,7 @@ impl Dialogue {
                 d.replies.push(self.reply(lang, &key, &[], pick));
             }
             Action::Close => {
-                d.state = Some((ConvState::Closed, "customer_goodbye".into()));
+                d.transition = Some(Transition::Close);
                 // A short survey when the bot resolved something, else a plain goodbye.
                 if memory.resolved {
                     d.replies.push(self.reply(lang, "goodbye_survey", &[], pick));
@@ -121,7 +148,7 @@ impl Dialogue {
                     d.replies.push(self.reply(lang, &key, &[], pick));
                 }
             }
-            Action::Handoff => self.hand_off(&mut d, lang, "sensitive_intent", pick),
+            Action::Handoff => self.hand_off(&mut d, lang, Reason::SensitiveIntent, pick),
             Action::LanguageChange => d.replies.push(self.reply(lang, "language_changed", &[], pick)),
             Action::OutOfScope => {
                 let key = if memory.misses >= 1 { "oos_again" } else { "oos" };
@@ -191,7 +218,7 @@ impl Dialogue {
         address: Option<String>,
     ) -> Result<(), BotError> {
         let lang = input.lang;
-        let pick = memory.customer_messages as usize;
+        let pick = pick(memory);
         let ask = |d: &mut Decision, key: &str| {
             d.replies.push(self.reply(lang, key, &[], pick));
             d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "order_id".into() });
@@ -219,20 +246,20 @@ impl Dialogue {
         let vars = self.order_vars(lang, &order);
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         match action {
-            Action::OrderStatus => d.replies.push(self.reply(lang, &format!("order_status.{}", order.status), &vars, pick)),
+            Action::OrderStatus => d.replies.push(self.reply(lang, &format!("order_status.{}", order.status.as_str()), &vars, pick)),
             Action::RefundStatus => {
-                let key = match order.status.as_str() {
-                    "refund_pending" => "refund_status.pending",
-                    "refund_done" => "refund_status.done",
+                let key = match order.status {
+                    OrderStatus::RefundPending => "refund_status.pending",
+                    OrderStatus::RefundDone => "refund_status.done",
                     _ => "refund_status.none",
                 };
                 d.replies.push(self.reply(lang, key, &vars, pick));
             }
             Action::Return => {
-                let key = match order.status.as_str() {
-                    "delivered" => "return_request.started",
-                    "refund_pending" => "refund_status.pending",
-                    "refund_done" => "refund_status.done",
+                let key = match order.status {
+                    OrderStatus::Delivered => "return_request.started",
+                    OrderStatus::RefundPending => "refund_status.pending",
+                    OrderStatus::RefundDone => "refund_status.done",
                     _ => "return_request.not_delivered",
                 };
                 d.replies.push(self.reply(lang, key, &vars, pick));
@@ -243,9 +270,9 @@ impl Dialogue {
                     d.subscribe = Some(order.id.clone());
                 }
             }
-            Action::ChangeAddress if !ADDRESS_CHANGEABLE.contains(&order.status.as_str()) => {
+            Action::ChangeAddress if !order.status.address_changeable() => {
                 d.replies.push(self.reply(lang, "change_address.too_late", &vars, pick));
-                d.state = Some((ConvState::WaitingAgent, "sensitive_intent".into()));
+                d.transition = Some(Transition::HandOff(Reason::SensitiveIntent));
             }
             Action::ChangeAddress => match address {
                 Some(address) => {
@@ -267,17 +294,17 @@ impl Dialogue {
     fn order_vars(&self, lang: Lang, order: &Order) -> Vec<(&'static str, String)> {
         vec![
             ("order_id", order.id.clone()),
-            ("status", self.responses.status(lang, &order.status)),
+            ("status", self.responses.status(lang, order.status.as_str())),
             ("date", self.responses.date(lang, order.status_date)),
             ("amount", self.responses.money(lang, order.amount)),
         ]
     }
 
-    fn hand_off(&self, d: &mut Decision, lang: Lang, reason: &str, pick: usize) {
-        let key = format!("handoff.{reason}");
+    fn hand_off(&self, d: &mut Decision, lang: Lang, reason: Reason, pick: usize) {
+        let key = format!("handoff.{}", reason.as_str());
         let key = if self.responses.has_reply(&key) { key } else { "handoff.sensitive_intent".to_string() };
         d.replies.push(self.reply(lang, &key, &[], pick));
-        d.state = Some((ConvState::WaitingAgent, reason.to_string()));
+        d.transition = Some(Transition::HandOff(reason));
     }
 
     /// A reply with the buttons dialogue.toml puts under it.
@@ -305,6 +332,12 @@ impl Dialogue {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.reply(lang, "notify_me.update", &vars, 0)
     }
+}
+
+/// Which variant of a reply to use: the number of the customer's message in the conversation, so
+/// consecutive answers vary. `memory` already holds this message.
+fn pick(memory: &Memory) -> usize {
+    memory.customer_messages.saturating_sub(1) as usize
 }
 
 fn entity(parse: &Parse, kind: &str) -> Option<String> {

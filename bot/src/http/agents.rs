@@ -1,46 +1,42 @@
-//! The agent API (API.md "Agents") and the agent console's WebSocket. Every call but login needs a
-//! valid, unexpired bearer token; supervisor-only calls answer 403 to agents.
+//! The agent API (API.md "Agents") and the agent console's WebSocket. Every call but login takes an
+//! [`AgentAuth`] (a valid, unexpired bearer token); supervisor-only calls take a [`Supervisor`].
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::error::json_body;
-use super::extract::{bearer, body_bytes};
-use super::{ApiError, AppState, checked_text};
+use super::extract::{AgentAuth, JsonBody, JsonQuery, Supervisor};
+use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::agents::{self, Agent};
 use crate::chat::hub::outgoing;
-use crate::chat::{AgentResult, Refusal};
+use crate::chat::{AgentConversation, AgentOverview, ConversationDetail, Finish, NoteView, QueueItem};
 use crate::clock::rfc3339;
+use crate::error::BotError;
+use crate::events::{ConvState, Message};
 
-async fn agent_of(state: &AppState, token: &str) -> Result<Agent, ApiError> {
-    agents::authenticate(&state.store, token)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the token is unknown or has expired; log in again"))
-}
-
-async fn authorised(state: &AppState, headers: &HeaderMap) -> Result<Agent, ApiError> {
-    agent_of(state, bearer(headers)?).await
-}
-
-fn refused(r: Refusal) -> ApiError {
-    match r {
-        Refusal::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
-        Refusal::Conflict("already_claimed") => ApiError::new(StatusCode::CONFLICT, "already_claimed", "another agent claimed this handoff first"),
-        Refusal::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-        Refusal::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
-    }
-}
-
-fn settled<T>(r: AgentResult<T>) -> Result<T, ApiError> {
-    r?.map_err(refused)
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+        .route("/queue", get(queue))
+        .route("/handoffs/{id}/claim", post(claim))
+        .route("/conversations", get(conversations))
+        .route("/conversations/{id}", get(conversation))
+        .route("/conversations/{id}/messages", post(send))
+        .route("/conversations/{id}/notes", post(note))
+        .route("/conversations/{id}/release", post(release))
+        .route("/conversations/{id}/close", post(close))
+        .route("/agents", get(list_agents))
+        .route("/analytics", get(analytics))
+        .route("/ws", get(websocket))
+        .route("/files/telegram/{file_id}", get(telegram_file))
 }
 
 #[derive(Deserialize)]
@@ -50,51 +46,63 @@ struct LoginRequest {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
-    let req: LoginRequest = json_body(&body_bytes(body)?)?;
+#[derive(Serialize)]
+struct LoggedIn {
+    token: String,
+    expires_at: String,
+    agent: Agent,
+}
+
+async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoggedIn>, ApiError> {
     // Guessing passwords is slowed per username.
     if !state.login_limiter.allow(&req.username.to_lowercase()) {
         return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many login attempts; wait a minute"));
     }
     let ttl_ms = state.agent_token_ttl_seconds * 1000;
     match agents::login(&state.store, &req.username, &req.password, ttl_ms).await? {
-        Some(l) => Ok(Json(json!({"token": l.token, "expires_at": rfc3339(l.expires_at), "agent": l.agent})).into_response()),
+        Some(l) => Ok(Json(LoggedIn { token: l.token, expires_at: rfc3339(l.expires_at), agent: l.agent })),
         None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password")),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let token = bearer(&headers)?;
-    agent_of(&state, token).await?;
-    agents::logout(&state.store, token).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn logout(State(state): State<AppState>, auth: AgentAuth) -> Result<StatusCode, ApiError> {
+    agents::logout(&state.store, &auth.token).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    Ok(Json(json!({"agent": agent})).into_response())
+#[derive(Serialize)]
+struct Me {
+    agent: Agent,
 }
 
-pub async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let handoffs = state.chat.queue_for(&agent).await?;
-    Ok(Json(json!({"handoffs": handoffs})).into_response())
+async fn me(AgentAuth { agent, .. }: AgentAuth) -> Json<Me> {
+    Json(Me { agent })
 }
 
-pub async fn claim(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let detail = settled(state.chat.claim(&agent, &id).await)?;
-    Ok(Json(detail).into_response())
+#[derive(Serialize)]
+struct Queue {
+    handoffs: Vec<QueueItem>,
 }
 
-pub async fn conversations(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    Ok(Json(json!({"conversations": state.chat.agent_conversations(&agent).await?})).into_response())
+async fn queue(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth) -> Result<Json<Queue>, ApiError> {
+    Ok(Json(Queue { handoffs: state.chat.queue_for(&agent).await? }))
 }
 
-pub async fn conversation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    Ok(Json(settled(state.chat.conversation_detail(&agent, &id).await)?).into_response())
+async fn claim(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(id): Path<String>) -> Result<Json<ConversationDetail>, ApiError> {
+    Ok(Json(state.chat.claim(&agent, &id).await?))
+}
+
+#[derive(Serialize)]
+struct Conversations {
+    conversations: Vec<AgentConversation>,
+}
+
+async fn conversations(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth) -> Result<Json<Conversations>, ApiError> {
+    Ok(Json(Conversations { conversations: state.chat.agent_conversations(&agent).await? }))
+}
+
+async fn conversation(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(id): Path<String>) -> Result<Json<ConversationDetail>, ApiError> {
+    Ok(Json(state.chat.conversation_detail(&agent, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -103,67 +111,78 @@ struct TextBody {
     text: String,
 }
 
-pub async fn send(
+#[derive(Serialize)]
+struct Sent {
+    message: Message,
+}
+
+async fn send(
     State(state): State<AppState>,
+    AgentAuth { agent, .. }: AgentAuth,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let req: TextBody = json_body(&body_bytes(body)?)?;
+    JsonBody(req): JsonBody<TextBody>,
+) -> Result<Json<Sent>, ApiError> {
     let text = checked_text(&req.text)?;
-    let message = settled(state.chat.agent_message(&agent, &id, text).await)?;
-    Ok(Json(json!({"message": message})).into_response())
+    Ok(Json(Sent { message: state.chat.agent_message(&agent, &id, text).await? }))
 }
 
-pub async fn note(
+#[derive(Serialize)]
+struct Noted {
+    note: NoteView,
+}
+
+async fn note(
     State(state): State<AppState>,
+    AgentAuth { agent, .. }: AgentAuth,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let req: TextBody = json_body(&body_bytes(body)?)?;
+    JsonBody(req): JsonBody<TextBody>,
+) -> Result<Json<Noted>, ApiError> {
     let text = checked_text(&req.text)?;
-    let note = settled(state.chat.agent_note(&agent, &id, text).await)?;
-    Ok(Json(json!({"note": note})).into_response())
+    Ok(Json(Noted { note: state.chat.agent_note(&agent, &id, text).await? }))
 }
 
-pub async fn release(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let to = settled(state.chat.agent_finish(&agent, &id, false).await)?;
-    Ok(Json(json!({"state": to})).into_response())
+#[derive(Serialize)]
+struct Finished {
+    state: ConvState,
 }
 
-pub async fn close(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let to = settled(state.chat.agent_finish(&agent, &id, true).await)?;
-    Ok(Json(json!({"state": to})).into_response())
+async fn release(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(id): Path<String>) -> Result<Json<Finished>, ApiError> {
+    Ok(Json(Finished { state: state.chat.agent_finish(&agent, &id, Finish::Release).await? }))
 }
 
-pub async fn list_agents(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    if !agent.is_supervisor() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only supervisors may list agents"));
-    }
-    Ok(Json(json!({"agents": state.chat.agents_overview().await?})).into_response())
+async fn close(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(id): Path<String>) -> Result<Json<Finished>, ApiError> {
+    Ok(Json(Finished { state: state.chat.agent_finish(&agent, &id, Finish::Close).await? }))
+}
+
+#[derive(Serialize)]
+struct Team {
+    agents: Vec<AgentOverview>,
+}
+
+async fn list_agents(State(state): State<AppState>, _: Supervisor) -> Result<Json<Team>, ApiError> {
+    Ok(Json(Team { agents: state.chat.agents_overview().await? }))
 }
 
 #[derive(Deserialize)]
-pub struct TokenQuery {
+#[serde(deny_unknown_fields)]
+struct AnalyticsQuery {
     #[serde(default)]
-    token: Option<String>,
+    days: Option<u32>,
 }
 
-pub async fn websocket(
-    State(state): State<AppState>,
-    query: Result<Query<TokenQuery>, QueryRejection>,
-    upgrade: WebSocketUpgrade,
-) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
-    let token = q.token.filter(|t| !t.is_empty()).ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing ?token="))?;
-    let agent = agent_of(&state, &token).await?;
-    Ok(upgrade.max_message_size(super::MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, socket)))
+/// `GET /api/v1/agent/analytics?days=N` (supervisors): the figures of the last N days.
+async fn analytics(State(state): State<AppState>, _: Supervisor, JsonQuery(q): JsonQuery<AnalyticsQuery>) -> Result<Response, ApiError> {
+    let days = q.days.unwrap_or(7);
+    if !(1..=90).contains(&days) {
+        return Err(ApiError::bad_request("invalid_query", "days must be 1 to 90"));
+    }
+    let report = crate::analytics::report(&state.store, days, crate::clock::now_ms()).await?;
+    Ok(Json(report).into_response())
+}
+
+/// `?token=` opens the socket (browsers cannot set headers on a WebSocket upgrade).
+async fn websocket(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, socket))
 }
 
 /// One console connection: the agent is online while it is open.
@@ -171,10 +190,8 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
     let mut events = state.chat.agent_events(&agent.id);
     let (mut tx, mut rx) = socket.split();
     state.chat.agent_online(&agent.id, true);
-    let first = match state.chat.queue_for(&agent).await {
-        Ok(q) => json!({"type": "queue", "handoffs": q}).to_string(),
-        Err(_) => json!({"type": "queue", "handoffs": []}).to_string(),
-    };
+    let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
+    let first = json!({"type": "queue", "handoffs": handoffs}).to_string();
     if tx.send(WsMessage::Text(first.into())).await.is_ok() {
         loop {
             tokio::select! {
@@ -188,9 +205,10 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
                     // "The agent is typing" goes on to the customer; nothing else needs an answer.
                     Some(Ok(WsMessage::Text(text))) => {
                         if let Ok(frame) = serde_json::from_str::<serde_json::Value>(text.as_str())
-                            && let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str()) {
-                                state.chat.agent_typing(&agent, conv).await;
-                            }
+                            && let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str())
+                        {
+                            state.chat.agent_typing(&agent, conv).await;
+                        }
                     }
                     Some(Ok(_)) => {}
                     Some(Err(_)) | None => break,
@@ -202,21 +220,13 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
 }
 
 /// `GET /api/v1/agent/files/telegram/{file_id}`: a file a customer sent in Telegram, for agents who
-/// may see that conversation.
-pub async fn telegram_file(State(state): State<AppState>, Path(file_id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    let Some(telegram) = &state.telegram else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "the Telegram channel is not enabled"));
-    };
-    let Some(conversation) = state.store.conversation_with_file(&file_id).await? else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no customer sent such a file"));
-    };
+/// may read that conversation.
+async fn telegram_file(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(file_id): Path<String>) -> Result<Response, ApiError> {
+    let telegram = state.telegram.as_ref().ok_or(BotError::NotFound("the Telegram channel is not enabled"))?;
+    let conversation = state.store.conversation_with_file(&file_id).await?.ok_or(BotError::NotFound("no customer sent such a file"))?;
     // The same rule as reading the conversation.
-    settled(state.chat.conversation_detail(&agent, &conversation).await)?;
-    let bytes = telegram.download(&file_id).await.map_err(|e| {
-        tracing::warn!(error = %e, "file download failed");
-        ApiError::new(StatusCode::BAD_GATEWAY, "upstream", "Telegram did not give the file; try again")
-    })?;
+    state.chat.conversation_detail(&agent, &conversation).await?;
+    let bytes = telegram.download(&file_id).await?;
     let kind = if bytes.starts_with(&[0xff, 0xd8]) {
         "image/jpeg"
     } else if bytes.starts_with(b"\x89PNG") {
@@ -226,31 +236,5 @@ pub async fn telegram_file(State(state): State<AppState>, Path(file_id): Path<St
     } else {
         "application/octet-stream"
     };
-    Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CONTENT_DISPOSITION, "inline")], bytes).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnalyticsQuery {
-    #[serde(default)]
-    days: Option<u32>,
-}
-
-/// `GET /api/v1/agent/analytics?days=N` (supervisors): the figures of the last N days.
-pub async fn analytics(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    query: Result<Query<AnalyticsQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let agent = authorised(&state, &headers).await?;
-    if !agent.is_supervisor() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only supervisors see the reports"));
-    }
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
-    let days = q.days.unwrap_or(7);
-    if !(1..=90).contains(&days) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "days must be 1 to 90"));
-    }
-    let report = crate::analytics::report(&state.store, days, crate::clock::now_ms()).await?;
-    Ok(Json(report).into_response())
+    Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, "inline")], bytes).into_response())
 }

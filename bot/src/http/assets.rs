@@ -4,8 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use axum::Router;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +23,30 @@ const CONSOLE_CSS: &str = include_str!("../../assets/console.css");
 
 /// Assets may be cached briefly; a new release is picked up within minutes.
 const CACHE: &str = "public, max-age=300";
+
+/// The pages and their scripts and styles.
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/", get(demo_page))
+        .route("/widget.js", get(widget_js))
+        .route("/widget.css", get(widget_css))
+        .route("/console", get(console_page))
+        .route("/console.js", get(console_js))
+        .route("/console.css", get(console_css))
+}
+
+/// The widget's and the console's interface strings in every language.
+pub fn strings_routes() -> Router<super::AppState> {
+    Router::new().route("/widget/i18n.json", get(widget_strings)).route("/console/i18n.json", get(console_strings))
+}
+
+async fn widget_strings(State(state): State<super::AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.widget_strings.to_string()).into_response()
+}
+
+async fn console_strings(State(state): State<super::AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.console_strings.to_string()).into_response()
+}
 
 pub async fn widget_js() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, CACHE)], WIDGET_JS).into_response()
@@ -81,6 +108,5 @@ pub fn load_widget_strings(dir: &Path) -> Result<String, BotError> {
             });
         }
     }
-    serde_json::to_string(&serde_json::json!({"default": "en", "languages": languages}))
-        .map_err(|e| BotError::Config(format!("widget strings: {e}")))
+    Ok(serde_json::to_string(&serde_json::json!({"default": "en", "languages": languages}))?)
 }

@@ -1,27 +1,36 @@
 //! The customer chat API (API.md "Customer chat"): sessions, messages, history and the WebSocket.
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::Router;
+use axum::extract::State;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
+use komek_nlu::Lang;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::error::json_body;
-use super::extract::{bearer, body_bytes};
-use super::{ApiError, AppState, checked_text};
+use super::extract::{CustomerSession, JsonBody, JsonQuery, OptionalJsonBody, json_body};
+use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::chat::hub::outgoing;
-use crate::chat::{Access, Profile, locale_lang};
+use crate::chat::{Profile, TurnOutcome, locale_lang};
+use crate::events::{ConvState, Message};
 use crate::store::SessionRow;
 
 /// Longest profile field accepted.
 const MAX_PROFILE_CHARS: usize = 200;
+/// Longest button id accepted.
+const MAX_BUTTON_CHARS: usize = 64;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions", post(create_session))
+        .route("/sessions/{session_id}/messages", post(send_message).get(history))
+        .route("/sessions/{session_id}/language", post(pick_language))
+        .route("/sessions/{session_id}/ws", get(websocket))
+}
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -40,26 +49,44 @@ struct CustomerIn {
     phone: Option<String>,
 }
 
-pub async fn create_session(State(state): State<AppState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
-    let body = body_bytes(body)?;
-    // An empty body is a session with no locale and no profile.
-    let req: CreateSession = if body.iter().all(u8::is_ascii_whitespace) { CreateSession::default() } else { json_body(&body)? };
-    let field = |name: &str, v: Option<String>| -> Result<Option<String>, ApiError> {
-        match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
-            Some(s) if s.chars().count() > MAX_PROFILE_CHARS => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                format!("{name} is longer than {MAX_PROFILE_CHARS} characters"),
-            )),
-            other => Ok(other),
+#[derive(Serialize)]
+struct SessionCreated {
+    session_id: String,
+    token: String,
+    conversation_id: String,
+    customer_id: String,
+}
+
+/// The answer to a message and the history: messages and the conversation's state.
+#[derive(Serialize)]
+struct Transcript {
+    messages: Vec<Message>,
+    state: ConvState,
+}
+
+/// A profile field: trimmed, empty as none, and not too long.
+fn profile_field(name: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().count() > MAX_PROFILE_CHARS => {
+            Err(ApiError::bad_request("invalid_request", format!("{name} is longer than {MAX_PROFILE_CHARS} characters")))
         }
-    };
-    let locale = field("locale", req.locale)?;
+        other => Ok(other),
+    }
+}
+
+async fn create_session(State(state): State<AppState>, OptionalJsonBody(req): OptionalJsonBody<CreateSession>) -> Result<Response, ApiError> {
+    let req = req.unwrap_or_default();
+    let locale = profile_field("locale", req.locale)?;
     let c = req.customer.unwrap_or_default();
-    let profile = Profile { name: field("customer.name", c.name)?, email: field("customer.email", c.email)?, phone: field("customer.phone", c.phone)? };
+    let profile = Profile {
+        name: profile_field("customer.name", c.name)?,
+        email: profile_field("customer.email", c.email)?,
+        phone: profile_field("customer.phone", c.phone)?,
+    };
     let s = state.chat.create_session(locale, profile).await?;
     state.metrics.sessions.inc();
-    Ok((StatusCode::CREATED, Json(json!({"session_id": s.session_id, "token": s.token, "conversation_id": s.conversation_id}))).into_response())
+    let body = SessionCreated { session_id: s.session_id, token: s.token, conversation_id: s.conversation_id, customer_id: s.customer_id };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -70,35 +97,29 @@ struct SendMessage {
     button: Option<String>,
 }
 
-pub async fn send_message(
+async fn send_message(
     State(state): State<AppState>,
-    Path(session_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let session = authorise(&state, &session_id, bearer(&headers)?).await?;
-    let req: SendMessage = json_body(&body_bytes(body)?)?;
+    CustomerSession(session): CustomerSession,
+    JsonBody(req): JsonBody<SendMessage>,
+) -> Result<Json<Transcript>, ApiError> {
     let outcome = customer_message(&state, &session, &req.text, req.button.as_deref()).await?;
-    Ok(Json(json!({"messages": outcome.messages, "state": outcome.state})).into_response())
+    Ok(Json(Transcript { messages: outcome.messages, state: outcome.state }))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HistoryQuery {
+struct HistoryQuery {
     #[serde(default)]
-    pub after: Option<i64>,
+    after: Option<i64>,
 }
 
-pub async fn history(
+async fn history(
     State(state): State<AppState>,
-    Path(session_id): Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<HistoryQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let session = authorise(&state, &session_id, bearer(&headers)?).await?;
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    CustomerSession(session): CustomerSession,
+    JsonQuery(q): JsonQuery<HistoryQuery>,
+) -> Result<Json<Transcript>, ApiError> {
     let (messages, conv_state) = state.chat.history(&session, q.after.unwrap_or(0)).await?;
-    Ok(Json(json!({"messages": messages, "state": conv_state})).into_response())
+    Ok(Json(Transcript { messages, state: conv_state }))
 }
 
 #[derive(Deserialize)]
@@ -107,39 +128,31 @@ struct PickLanguage {
     lang: String,
 }
 
-pub async fn pick_language(
-    State(state): State<AppState>,
-    Path(session_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let session = authorise(&state, &session_id, bearer(&headers)?).await?;
-    let req: PickLanguage = json_body(&body_bytes(body)?)?;
-    let lang = locale_lang(&req.lang)
-        .filter(|l| state.chat.nlu.detector.languages().contains(l))
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "unknown_language", format!("unsupported language {:?}", req.lang)))?;
-    state.chat.pick_language(&session, lang).await?;
-    Ok(Json(json!({"lang": lang})).into_response())
+#[derive(Serialize)]
+struct LanguagePicked {
+    lang: Lang,
 }
 
-pub async fn websocket(
+async fn pick_language(
     State(state): State<AppState>,
-    Path(session_id): Path<String>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    upgrade: WebSocketUpgrade,
-) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
-    let token = q
-        .get("token")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing ?token="))?;
-    let session = authorise(&state, &session_id, token).await?;
-    Ok(upgrade.max_message_size(super::MAX_BODY_BYTES).on_upgrade(move |socket| live(state, session, socket)))
+    CustomerSession(session): CustomerSession,
+    JsonBody(req): JsonBody<PickLanguage>,
+) -> Result<Json<LanguagePicked>, ApiError> {
+    let lang = locale_lang(&req.lang)
+        .filter(|l| state.chat.nlu.detector.languages().contains(l))
+        .ok_or_else(|| ApiError::bad_request("unknown_language", format!("unsupported language {:?}", req.lang)))?;
+    state.chat.pick_language(&session, lang).await?;
+    Ok(Json(LanguagePicked { lang }))
+}
+
+/// `?token=` opens the socket (browsers cannot set headers on a WebSocket upgrade).
+async fn websocket(State(state): State<AppState>, CustomerSession(session): CustomerSession, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, session, socket))
 }
 
 /// One WebSocket client: frames from the hub out, customer messages in.
 async fn live(state: AppState, session: SessionRow, socket: WebSocket) {
-    let mut events = state.chat.hub.subscribe(&session.id);
+    let mut events = state.chat.hub().subscribe(&session.id);
     let (mut tx, mut rx) = socket.split();
     state.metrics.ws_connected.inc();
     loop {
@@ -189,23 +202,19 @@ async fn ws_message(state: &AppState, session: &SessionRow, text: &str) -> Resul
     let frame: ClientFrame = json_body(text.as_bytes())?;
     match frame.kind.as_str() {
         "message" => {
-            let text = frame.text.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", "a message frame needs text"))?;
+            let text = frame.text.ok_or_else(|| ApiError::bad_request("invalid_request", "a message frame needs text"))?;
             customer_message(state, session, &text, frame.button.as_deref()).await.map(|_| ())
         }
         "ping" => Ok(()),
-        other => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", format!("unknown frame type {other:?}"))),
+        other => Err(ApiError::bad_request("invalid_request", format!("unknown frame type {other:?}"))),
     }
 }
 
-async fn customer_message(
-    state: &AppState,
-    session: &SessionRow,
-    text: &str,
-    button: Option<&str>,
-) -> Result<crate::chat::TurnOutcome, ApiError> {
+/// A customer's message from the REST API or the socket: checked, rate-limited, then the turn.
+async fn customer_message(state: &AppState, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, ApiError> {
     let text = checked_text(text)?;
-    if button.is_some_and(|b| b.len() > 64) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", "unknown button"));
+    if button.is_some_and(|b| b.len() > MAX_BUTTON_CHARS) {
+        return Err(ApiError::bad_request("invalid_request", "unknown button"));
     }
     if !state.chat.allow_message(&session.id) {
         state.metrics.rate_limited.inc();
@@ -213,14 +222,6 @@ async fn customer_message(
     }
     let outcome = state.chat.customer_turn(session, text, button).await?;
     state.metrics.customer_messages.inc();
-    state.metrics.bot_messages.add(outcome.messages.iter().filter(|m| m.role == "bot").count() as u64);
+    state.metrics.bot_messages.add(outcome.messages.iter().filter(|m| m.role == komek_handoff::Role::Bot).count() as u64);
     Ok(outcome)
-}
-
-async fn authorise(state: &AppState, session_id: &str, token: &str) -> Result<SessionRow, ApiError> {
-    match state.chat.authenticate(session_id, token).await? {
-        Access::Granted(s) => Ok(s),
-        Access::UnknownSession => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session")),
-        Access::WrongToken => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the token does not open this session")),
-    }
 }

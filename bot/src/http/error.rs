@@ -1,10 +1,12 @@
-//! API errors as `{"error": {"code": "...", "message": "..."}}` with a fitting status.
+//! API errors as `{"error": {"code": "...", "message": "..."}}` with a fitting status, and the one
+//! place where the crate's errors become HTTP responses.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde_json::json;
+
+use crate::error::BotError;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -17,6 +19,14 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into() }
     }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -25,16 +35,21 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Parses a JSON request body with errors a client can act on.
-pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.is_empty() {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", "the request body is empty; send a JSON object"));
+impl From<BotError> for ApiError {
+    fn from(e: BotError) -> Self {
+        match e {
+            BotError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
+            BotError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            BotError::Conflict(c) => ApiError::new(StatusCode::CONFLICT, c.code(), c.to_string()),
+            BotError::Invalid(m) => ApiError::bad_request("invalid_request", m),
+            BotError::Upstream(m) => {
+                tracing::warn!(error = %m, "upstream failed");
+                ApiError::new(StatusCode::BAD_GATEWAY, "upstream", "a system we depend on did not answer; try again")
+            }
+            e => {
+                tracing::error!(error = %e, "request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; nothing you sent was lost, try again")
+            }
+        }
     }
-    if std::str::from_utf8(body).is_err() {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", "the request body is not UTF-8 text"));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        let code = if e.is_data() { "invalid_request" } else { "invalid_json" };
-        ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
-    })
 }

@@ -1,21 +1,20 @@
 //! Back office: `POST /api/v1/orders/{order_id}/status` (admin token) records a status change and
 //! tells every subscribed conversation.
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 
-use super::error::json_body;
-use super::extract::{bearer, body_bytes};
+use super::extract::{Admin, JsonBody};
 use super::{ApiError, AppState};
-use crate::backoffice::ORDER_STATES;
+use crate::backoffice::OrderStatus;
 use crate::clock::{DAY_MS, now_ms};
-use crate::secrets::{same, token_hash};
+use crate::error::BotError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{order_id}/status", post(set_status))
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,42 +25,35 @@ struct StatusChange {
     status_date: Option<i64>,
 }
 
-pub async fn set_status(
+#[derive(Serialize)]
+struct StatusChanged {
+    order_id: String,
+    status: OrderStatus,
+    notified: usize,
+}
+
+async fn set_status(
     State(state): State<AppState>,
+    _: Admin,
     Path(order_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let token = bearer(&headers)?;
-    if !same(&token_hash(token), &state.admin_token_hash) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin token is needed"));
-    }
-    let req: StatusChange = json_body(&body_bytes(body)?)?;
-    if !ORDER_STATES.contains(&req.status.as_str()) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_status",
-            format!("status must be one of {}", ORDER_STATES.join(", ")),
-        ));
-    }
+    JsonBody(req): JsonBody<StatusChange>,
+) -> Result<Json<StatusChanged>, ApiError> {
+    let status = OrderStatus::parse(&req.status)
+        .ok_or_else(|| ApiError::bad_request("invalid_status", format!("status must be one of {}", OrderStatus::names())))?;
     let now = now_ms();
-    let date = req.status_date.unwrap_or_else(|| default_date(&req.status, now));
-    let order = state
-        .backoffice
-        .set_status(&order_id, &req.status, date, now)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {order_id:?}")))?;
+    let date = req.status_date.unwrap_or_else(|| default_date(status, now));
+    let order = state.backoffice.set_status(&order_id, status, date, now).await?.ok_or(BotError::NotFound("no such order"))?;
     let notified = state.chat.notify_order(&order).await?;
     state.metrics.notifications.add(notified as u64);
-    Ok(Json(json!({"order_id": order.id, "status": order.status, "notified": notified})).into_response())
+    Ok(Json(StatusChanged { order_id: order.id, status: order.status, notified }))
 }
 
 /// Expected dates lie ahead, dates of things that happened are today.
-fn default_date(status: &str, now: i64) -> i64 {
+fn default_date(status: OrderStatus, now: i64) -> i64 {
     match status {
-        "paid" => now + DAY_MS,
-        "shipped" => now + 2 * DAY_MS,
-        "refund_pending" => now + 3 * DAY_MS,
+        OrderStatus::Paid => now + DAY_MS,
+        OrderStatus::Shipped => now + 2 * DAY_MS,
+        OrderStatus::RefundPending => now + 3 * DAY_MS,
         _ => now,
     }
 }

@@ -1,19 +1,30 @@
 //! Storage through sqlx: a SQLite file by default, PostgreSQL when `DATABASE_URL` points there.
-//! One pool over `sqlx::Any`; each backend has its own migrations folder. Reads go straight to the
-//! pool; every write goes through the [`Writer`].
+//! One pool over `sqlx::Any`; each backend has its own migrations folder. Every table group has one
+//! module holding its rows, its reads and its writes; reads go straight to the pool, every write goes
+//! through the [`Writer`] as part of a caller's unit of work.
 
-mod reads;
+pub mod agents;
+pub mod conversations;
+pub mod customers;
+pub mod handoffs;
+pub mod orders;
+pub mod outbox;
 mod writer;
 
-pub use reads::{ConversationRow, OutboxRow, SessionRow};
+pub use agents::{AgentRow, AgentWrite};
+pub use conversations::{ConversationRow, ConversationWrite};
+pub use customers::{CustomerWrite, SessionRow};
+pub use handoffs::{HandoffRow, HandoffStatus, HandoffWrite};
+pub use orders::{OrderRow, OrderWrite};
+pub use outbox::{OutboxRow, OutboxWrite};
 pub use writer::{Write, Writer};
 
 use std::path::Path;
 use std::str::FromStr;
 
+use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::AnyPool;
 
 use crate::error::BotError;
 
@@ -23,58 +34,11 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 #[derive(Clone, Debug)]
 pub struct Store {
     pub pool: AnyPool,
-    pub backend: Backend,
     pub writer: Writer,
 }
 
-/// A handoff as the queue stores it (see the `handoffs` table).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HandoffRow {
-    pub id: String,
-    pub conversation_id: String,
-    pub reason: String,
-    pub rule: String,
-    pub language: String,
-    pub priority: i64,
-    /// queued | claimed | released | closed
-    pub status: String,
-    pub requested_at: i64,
-    pub offered_to: Option<String>,
-    pub offered_at: Option<i64>,
-    pub agent_id: Option<String>,
-    pub claimed_at: Option<i64>,
-    pub first_reply_at: Option<i64>,
-    /// The brief as JSON.
-    pub brief: String,
-}
-
-/// An agent as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgentRow {
-    pub id: String,
-    pub username: String,
-    pub password_hash: String,
-    pub role: String,
-    pub languages: Vec<String>,
-    pub capacity: i64,
-}
-
-/// An order of the demo back office, as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderRow {
-    pub id: String,
-    pub status: String,
-    /// In the currency's main unit (tenge).
-    pub amount: i64,
-    pub currency: String,
-    /// The date that goes with the status: expected shipping or delivery, delivered, cancelled,
-    /// refund expected or refund sent (unix ms).
-    pub status_date: i64,
-    pub updated_at: i64,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
+enum Backend {
     Sqlite,
     Postgres,
 }
@@ -114,9 +78,9 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.map_err(|e| BotError::Database(e.to_string()))?;
+        migrator.run(&pool).await?;
         let writer = Writer::spawn(pool.clone());
-        Ok(Self { pool, backend, writer })
+        Ok(Self { pool, writer })
     }
 
     /// Whether the database answers.
@@ -130,10 +94,22 @@ fn sqlite_url(url: &str) -> Result<String, BotError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:"
-        && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| BotError::Io { path: dir.display().to_string(), source })?;
-        }
-    let query = if query.contains("mode=") { query.to_string() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+        && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| BotError::Io { path: dir.display().to_string(), source })?;
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".into()
+    } else {
+        format!("{query}&mode=rwc")
+    };
     let _ = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite:{path}?{query}"))?;
     Ok(format!("sqlite:{path}?{query}"))
+}
+
+/// `'a', 'b'` for an `IN (…)` list of fixed, code-given words (never customer text).
+fn sql_list(words: &[&str]) -> String {
+    words.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
 }

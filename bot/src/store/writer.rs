@@ -6,45 +6,52 @@
 use sqlx::{Any, AnyPool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{HandoffRow, OrderRow};
+use std::sync::Arc;
+
+use super::{AgentWrite, ConversationWrite, CustomerWrite, HandoffWrite, OrderWrite, OutboxWrite};
 use crate::error::BotError;
-use crate::events::{ConvState, EventBody};
 
 /// Most callers' writes committed together.
 const MAX_BATCH: usize = 256;
 
-/// One write of a caller's unit of work.
+/// One write of a caller's unit of work, by table group.
 #[derive(Clone, Debug)]
 pub enum Write {
-    Customer { id: String, name: Option<String>, email: Option<String>, phone: Option<String>, at: i64 },
-    Session { id: String, customer_id: String, token_hash: String, locale: Option<String>, at: i64 },
-    Conversation { id: String, customer_id: String, session_id: Option<String>, channel: String, at: i64 },
-    /// The conversation's current state, a projection of its `state_changed` events.
-    State { conversation_id: String, state: ConvState, at: i64 },
-    Event { conversation_id: String, actor: String, body: EventBody, at: i64 },
-    Order(OrderRow),
-    Agent { id: String, username: String, password_hash: String, role: String, languages: String, capacity: i64, at: i64 },
-    AgentToken { token_hash: String, agent_id: String, expires_at: i64, at: i64 },
-    DeleteAgentToken { token_hash: String },
-    Handoff(HandoffRow),
-    /// Succeeds only while the handoff is queued: two agents claiming at once, one wins and the
-    /// other's whole unit of work is rolled back with [`BotError::Conflict`].
-    ClaimHandoff { id: String, agent_id: String, at: i64 },
-    HandoffStatus { id: String, status: String, at: i64 },
-    HandoffFirstReply { id: String, at: i64 },
-    HandoffBrief { id: String, brief: String },
-    /// Takes a Telegram update once: a second time fails the unit of work with [`BotError::Conflict`].
-    TelegramUpdate { update_id: i64, at: i64 },
-    /// A reply waiting to be delivered to a channel.
-    Outbox { channel: String, address: String, payload: String, at: i64 },
-    OutboxSent { id: i64, at: i64 },
-    OutboxRetry { id: i64, next_attempt_at: i64, error: String },
-    OutboxFailed { id: i64, error: String },
-    LinkCode { code: String, customer_id: String, expires_at: i64 },
-    DeleteLinkCode { code: String },
-    /// Everything of customer `from` becomes customer `into`'s (linked channels).
-    MergeCustomer { from: String, into: String },
+    Customers(CustomerWrite),
+    Conversations(ConversationWrite),
+    Agents(AgentWrite),
+    Handoffs(HandoffWrite),
+    Orders(OrderWrite),
+    Outbox(OutboxWrite),
 }
+
+macro_rules! write_from {
+    ($($variant:ident($ty:ty)),*) => {
+        $(impl From<$ty> for Write {
+            fn from(w: $ty) -> Self {
+                Write::$variant(w)
+            }
+        })*
+    };
+}
+write_from!(Customers(CustomerWrite), Conversations(ConversationWrite), Agents(AgentWrite), Handoffs(HandoffWrite), Orders(OrderWrite), Outbox(OutboxWrite));
+
+impl Write {
+    /// Applies the write; an event's new id is returned.
+    async fn apply(&self, tx: &mut Tx) -> Result<Option<i64>, BotError> {
+        match self {
+            Write::Customers(w) => w.apply(tx).await.map(|()| None),
+            Write::Conversations(w) => w.apply(tx).await,
+            Write::Agents(w) => w.apply(tx).await.map(|()| None),
+            Write::Handoffs(w) => w.apply(tx).await.map(|()| None),
+            Write::Orders(w) => w.apply(tx).await.map(|()| None),
+            Write::Outbox(w) => w.apply(tx).await.map(|()| None),
+        }
+    }
+}
+
+/// The transaction a batch of units of work is written in.
+pub type Tx = Transaction<'static, Any>;
 
 struct Job {
     writes: Vec<Write>,
@@ -67,8 +74,8 @@ impl Writer {
     /// Commits `writes` atomically; returns the ids of the events among them, in order.
     pub async fn write(&self, writes: Vec<Write>) -> Result<Vec<i64>, BotError> {
         let (done, answer) = oneshot::channel();
-        self.tx.send(Job { writes, done }).await.map_err(|_| BotError::Database("the writer has stopped".into()))?;
-        answer.await.map_err(|_| BotError::Database("the writer has stopped".into()))?
+        self.tx.send(Job { writes, done }).await.map_err(|_| BotError::WriterStopped)?;
+        answer.await.map_err(|_| BotError::WriterStopped)?
     }
 }
 
@@ -88,7 +95,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
 
 async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
     let mut outcomes: Vec<Result<Vec<i64>, BotError>> = Vec::with_capacity(batch.len());
-    let result: Result<(), BotError> = async {
+    let result: Result<(), sqlx::Error> = async {
         let mut tx = pool.begin().await?;
         for job in batch.iter() {
             sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
@@ -116,227 +123,81 @@ async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
         }
         Err(e) => {
             tracing::error!(error = %e, jobs = batch.len(), "write batch failed");
+            let e = Arc::new(e);
             for job in batch.drain(..) {
-                let _ = job.done.send(Err(BotError::Database(e.to_string())));
+                let _ = job.done.send(Err(BotError::Database(e.clone())));
             }
         }
     }
 }
 
-async fn apply(tx: &mut Transaction<'static, Any>, writes: &[Write]) -> Result<Vec<i64>, BotError> {
+/// One unit of work, in order; the first failing write fails it.
+async fn apply(tx: &mut Tx, writes: &[Write]) -> Result<Vec<i64>, BotError> {
     let mut ids = Vec::new();
     for w in writes {
-        match w {
-            Write::Customer { id, name, email, phone, at } => {
-                sqlx::query("INSERT INTO customers (id, name, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id)
-                    .bind(name.clone())
-                    .bind(email.clone())
-                    .bind(phone.clone())
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::Session { id, customer_id, token_hash, locale, at } => {
-                sqlx::query("INSERT INTO sessions (id, customer_id, token_hash, locale, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id)
-                    .bind(customer_id)
-                    .bind(token_hash)
-                    .bind(locale.clone())
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::Conversation { id, customer_id, session_id, channel, at } => {
-                sqlx::query(
-                    "INSERT INTO conversations (id, channel, state, created_at, updated_at, customer_id, session_id) \
-                     VALUES ($1, $2, $3, $4, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(channel)
-                .bind(ConvState::Bot.as_str())
-                .bind(at)
-                .bind(customer_id)
-                .bind(session_id.clone())
-                .execute(&mut **tx)
-                .await?;
-            }
-            Write::State { conversation_id, state, at } => {
-                sqlx::query("UPDATE conversations SET state = $1, updated_at = $2 WHERE id = $3")
-                    .bind(state.as_str())
-                    .bind(at)
-                    .bind(conversation_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::Event { conversation_id, actor, body, at } => {
-                let payload = serde_json::to_string(body).map_err(|e| BotError::Database(e.to_string()))?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO events (conversation_id, kind, actor, payload, created_at, ref) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(conversation_id)
-                .bind(body.kind())
-                .bind(actor)
-                .bind(payload)
-                .bind(at)
-                .bind(body.reference().map(str::to_string))
-                .fetch_one(&mut **tx)
-                .await?;
-                ids.push(id);
-            }
-            Write::Agent { id, username, password_hash, role, languages, capacity, at } => {
-                sqlx::query(
-                    "INSERT INTO agents (id, username, password_hash, role, languages, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(username)
-                .bind(password_hash)
-                .bind(role)
-                .bind(languages)
-                .bind(capacity)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
-            }
-            Write::AgentToken { token_hash, agent_id, expires_at, at } => {
-                sqlx::query("INSERT INTO agent_tokens (token_hash, agent_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(token_hash)
-                    .bind(agent_id)
-                    .bind(expires_at)
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::DeleteAgentToken { token_hash } => {
-                sqlx::query("DELETE FROM agent_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await?;
-            }
-            Write::Handoff(h) => {
-                sqlx::query(
-                    "INSERT INTO handoffs (id, conversation_id, reason, rule, language, priority, status, requested_at, offered_to, offered_at, brief) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)",
-                )
-                .bind(&h.id)
-                .bind(&h.conversation_id)
-                .bind(&h.reason)
-                .bind(&h.rule)
-                .bind(&h.language)
-                .bind(h.priority)
-                .bind(h.requested_at)
-                .bind(h.offered_to.clone())
-                .bind(h.offered_at)
-                .bind(&h.brief)
-                .execute(&mut **tx)
-                .await?;
-            }
-            Write::ClaimHandoff { id, agent_id, at } => {
-                let done = sqlx::query("UPDATE handoffs SET status = 'claimed', agent_id = $1, claimed_at = $2 WHERE id = $3 AND status = 'queued'")
-                    .bind(agent_id)
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                if done.rows_affected() != 1 {
-                    return Err(BotError::Conflict("the handoff was already claimed".into()));
-                }
-            }
-            Write::HandoffStatus { id, status, at } => {
-                sqlx::query("UPDATE handoffs SET status = $1, closed_at = $2 WHERE id = $3")
-                    .bind(status)
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::HandoffFirstReply { id, at } => {
-                sqlx::query("UPDATE handoffs SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL")
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::HandoffBrief { id, brief } => {
-                sqlx::query("UPDATE handoffs SET brief = $1 WHERE id = $2").bind(brief).bind(id).execute(&mut **tx).await?;
-            }
-            Write::TelegramUpdate { update_id, at } => {
-                let done = sqlx::query("INSERT INTO telegram_updates (update_id, received_at) VALUES ($1, $2) ON CONFLICT (update_id) DO NOTHING")
-                    .bind(update_id)
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-                if done.rows_affected() != 1 {
-                    return Err(BotError::Conflict("the update was processed before".into()));
-                }
-            }
-            Write::Outbox { channel, address, payload, at } => {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, address, payload, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
-                )
-                .bind(channel)
-                .bind(address)
-                .bind(payload)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
-            }
-            Write::OutboxSent { id, at } => {
-                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::OutboxRetry { id, next_attempt_at, error } => {
-                sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                    .bind(next_attempt_at)
-                    .bind(error)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::OutboxFailed { id, error } => {
-                sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2")
-                    .bind(error)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::LinkCode { code, customer_id, expires_at } => {
-                sqlx::query("INSERT INTO link_codes (code, customer_id, expires_at) VALUES ($1, $2, $3)")
-                    .bind(code)
-                    .bind(customer_id)
-                    .bind(expires_at)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Write::DeleteLinkCode { code } => {
-                sqlx::query("DELETE FROM link_codes WHERE code = $1").bind(code).execute(&mut **tx).await?;
-            }
-            Write::MergeCustomer { from, into } => {
-                for sql in [
-                    "UPDATE conversations SET customer_id = $1 WHERE customer_id = $2",
-                    "UPDATE sessions SET customer_id = $1 WHERE customer_id = $2",
-                    "UPDATE link_codes SET customer_id = $1 WHERE customer_id = $2",
-                ] {
-                    sqlx::query(sql).bind(into).bind(from).execute(&mut **tx).await?;
-                }
-            }
-            Write::Order(o) => {
-                sqlx::query(
-                    "INSERT INTO orders (id, status, amount, currency, status_date, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_date = excluded.status_date, \
-                     updated_at = excluded.updated_at",
-                )
-                .bind(&o.id)
-                .bind(&o.status)
-                .bind(o.amount)
-                .bind(&o.currency)
-                .bind(o.status_date)
-                .bind(o.updated_at)
-                .execute(&mut **tx)
-                .await?;
-            }
+        if let Some(id) = w.apply(tx).await? {
+            ids.push(id);
         }
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backoffice::OrderStatus;
+    use crate::store::{OrderRow, Store};
+
+    fn order(id: &str) -> Write {
+        OrderWrite::Upsert(OrderRow { id: id.into(), status: OrderStatus::Paid, amount: 1, currency: "KZT".into(), status_date: 0, updated_at: 0 }).into()
+    }
+
+    /// Two callers in one batch: the one whose conditional write loses is rolled back whole (its
+    /// order too), the other is committed, and each hears its own outcome.
+    #[tokio::test]
+    async fn a_losing_unit_of_work_rolls_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite:{}", dir.path().join("w.db").display())).await.unwrap();
+        store.writer.write(vec![OutboxWrite::TelegramUpdate { update_id: 7, at: 0 }.into()]).await.unwrap();
+
+        let (win_tx, win) = oneshot::channel();
+        let (lose_tx, lose) = oneshot::channel();
+        let mut batch = vec![
+            Job { writes: vec![order("900001"), OutboxWrite::TelegramUpdate { update_id: 8, at: 0 }.into()], done: win_tx },
+            // Update 7 was taken before: this unit conflicts after writing its order.
+            Job { writes: vec![order("900002"), OutboxWrite::TelegramUpdate { update_id: 7, at: 0 }.into()], done: lose_tx },
+        ];
+        commit_batch(&store.pool, &mut batch).await;
+        assert!(win.await.unwrap().is_ok());
+        assert!(matches!(lose.await.unwrap(), Err(BotError::Conflict(crate::error::Conflict::UpdateSeen))));
+        assert!(store.order("900001").await.unwrap().is_some());
+        assert!(store.order("900002").await.unwrap().is_none(), "the loser's earlier write is rolled back");
+    }
+
+    #[tokio::test]
+    async fn events_get_their_ids_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite:{}", dir.path().join("w.db").display())).await.unwrap();
+        let conversation = ConversationWrite::Conversation {
+            id: "c_1".into(),
+            customer_id: "u_1".into(),
+            session_id: None,
+            channel: crate::channel::Channel::Web,
+            at: 0,
+        };
+        let note = |text: &str| -> Write {
+            ConversationWrite::Event {
+                conversation_id: "c_1".into(),
+                actor: "agent:a".into(),
+                body: crate::events::EventBody::Note { text: text.into(), agent: "a".into() },
+                at: 0,
+            }
+            .into()
+        };
+        let ids = store.writer.write(vec![conversation.into(), note("one"), order("900003"), note("two")]).await.unwrap();
+        assert_eq!(ids.len(), 2);
+        assert!(ids[0] < ids[1]);
+        let events = store.conversation_events("c_1").await.unwrap();
+        assert_eq!(events.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
+    }
 }

@@ -9,9 +9,9 @@ use teloxide::types::{ChatAction, ChatId, Message, Update, UpdateKind};
 use super::Telegram;
 use crate::chat::{Chat, Incoming};
 use crate::clock::now_ms;
-use crate::error::BotError;
+use crate::error::{BotError, Conflict};
 use crate::events::Attachment;
-use crate::store::Write;
+use crate::store::OutboxWrite;
 
 /// The longest a typing indicator may delay handling a message.
 const TYPING_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
@@ -34,7 +34,7 @@ pub async fn handle_update(telegram: &Telegram, chat: &Arc<Chat>, update: Update
     };
     match result {
         Ok(()) => {}
-        Err(BotError::Conflict(_)) => tracing::debug!(update_id, "Telegram update seen before; skipped"),
+        Err(BotError::Conflict(Conflict::UpdateSeen)) => tracing::debug!(update_id, "Telegram update seen before; skipped"),
         Err(e) => tracing::error!(update_id, error = %e, "Telegram update failed"),
     }
 }
@@ -68,7 +68,7 @@ async fn customer_turn(
     // The typing indicator before the bot works; best effort, and never worth holding a reply for.
     let _ = tokio::time::timeout(TYPING_WAIT, telegram.bot.send_chat_action(chat_id, ChatAction::Typing).into_future()).await;
     let session = chat.telegram_session(chat_id.0, language_code.as_deref(), name).await?;
-    let take = vec![Write::TelegramUpdate { update_id, at: now_ms() }];
+    let take = vec![OutboxWrite::TelegramUpdate { update_id, at: now_ms() }.into()];
     if chat.allow_message(&session.id) {
         chat.turn(&session, incoming, take).await?;
     } else {

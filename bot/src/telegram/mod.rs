@@ -31,7 +31,7 @@ pub struct Telegram {
 
 impl Telegram {
     pub fn new(config: &TelegramConfig) -> Result<Self, BotError> {
-        let mut bot = Bot::new(&config.token);
+        let mut bot = Bot::new(config.token.expose());
         if let Some(url) = &config.api_url {
             let url = reqwest::Url::parse(url).map_err(|e| BotError::Config(format!("TELEGRAM_API_URL: {e}")))?;
             bot = bot.set_api_url(url);
@@ -52,7 +52,7 @@ impl Telegram {
             .await
             .map_err(|e| BotError::Upstream(format!("Telegram getFile: {e}")))?;
         let base = self.config.api_url.as_deref().unwrap_or("https://api.telegram.org").trim_end_matches('/');
-        let url = format!("{base}/file/bot{}/{}", self.config.token, file.path);
+        let url = format!("{base}/file/bot{}/{}", self.config.token.expose(), file.path);
         let response = reqwest::get(&url).await.map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?;
         let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?;
         Ok(response.bytes().await.map_err(|e| BotError::Upstream(format!("Telegram file: {}", e.without_url())))?.to_vec())
@@ -84,7 +84,7 @@ pub async fn start(telegram: Telegram, chat: Arc<Chat>) -> Result<Running, BotEr
         telegram
             .bot
             .set_webhook(url)
-            .secret_token(secret.clone())
+            .secret_token(secret.expose().to_string())
             .await
             .map_err(|e| BotError::Upstream(format!("Telegram setWebhook: {e}")))?;
         tracing::info!("Telegram webhook registered");

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use serde::Deserialize;
 use teloxide::Bot;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::requests::Requester;
@@ -15,10 +14,11 @@ use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::watch;
 
-use crate::chat::{Chat, TELEGRAM};
+use crate::channel::{Channel, OutboxPayload};
+use crate::chat::Chat;
 use crate::clock::now_ms;
 use crate::events::Button;
-use crate::store::{OutboxRow, Write};
+use crate::store::{OutboxRow, OutboxWrite};
 
 /// Deliveries looked at per pass.
 const BATCH: i64 = 500;
@@ -27,12 +27,6 @@ const CHATS_AT_ONCE: usize = 16;
 /// The longest pause between retries.
 const MAX_BACKOFF_MS: i64 = 60_000;
 
-#[derive(Deserialize)]
-struct Payload {
-    text: String,
-    #[serde(default)]
-    buttons: Vec<Button>,
-}
 
 enum Outcome {
     Sent,
@@ -54,7 +48,7 @@ pub async fn run(bot: Bot, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>) 
         };
         tokio::select! {
             _ = stopped.changed() => return,
-            _ = chat.outbox_wake.notified() => {}
+            _ = chat.live.outbox_wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_millis(wait_ms.clamp(10, 5_000) as u64)) => {}
         }
     }
@@ -63,7 +57,7 @@ pub async fn run(bot: Bot, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>) 
 /// Sends what is due, chats side by side (one slow or failing chat does not hold up the others),
 /// each chat's messages one after another; returns how long until the next retry is due.
 async fn pass(bot: &Bot, chat: &Chat, stopped: &watch::Receiver<bool>) -> Result<i64, crate::error::BotError> {
-    let rows = chat.store.pending_outbox(TELEGRAM, BATCH).await?;
+    let rows = chat.store.pending_outbox(Channel::Telegram, BATCH).await?;
     let mut by_chat: Vec<(String, Vec<OutboxRow>)> = Vec::new();
     for row in rows {
         match by_chat.iter_mut().find(|(a, _)| *a == row.address) {
@@ -94,15 +88,15 @@ async fn deliver_chat(bot: &Bot, chat: &Chat, rows: Vec<OutboxRow>, stopped: &wa
             return Ok(row.next_attempt_at - now);
         }
         match deliver(bot, &row).await {
-            Outcome::Sent => chat.store.writer.write(vec![Write::OutboxSent { id: row.id, at: now_ms() }]).await.map(|_| ())?,
+            Outcome::Sent => chat.store.writer.write(vec![OutboxWrite::Sent { id: row.id, at: now_ms() }.into()]).await.map(|_| ())?,
             Outcome::Retry { after_ms, error } => {
                 tracing::debug!(id = row.id, attempts = row.attempts + 1, %error, "delivery will be retried");
-                chat.store.writer.write(vec![Write::OutboxRetry { id: row.id, next_attempt_at: now_ms() + after_ms, error }]).await?;
+                chat.store.writer.write(vec![OutboxWrite::Retry { id: row.id, next_attempt_at: now_ms() + after_ms, error }.into()]).await?;
                 return Ok(after_ms);
             }
             Outcome::GiveUp(error) => {
                 tracing::warn!(id = row.id, %error, "delivery given up");
-                chat.store.writer.write(vec![Write::OutboxFailed { id: row.id, error }]).await?;
+                chat.store.writer.write(vec![OutboxWrite::Failed { id: row.id, error }.into()]).await?;
             }
         }
     }
@@ -110,7 +104,7 @@ async fn deliver_chat(bot: &Bot, chat: &Chat, rows: Vec<OutboxRow>, stopped: &wa
 }
 
 async fn deliver(bot: &Bot, row: &OutboxRow) -> Outcome {
-    let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else { return Outcome::GiveUp("unreadable payload".into()) };
+    let Ok(payload) = serde_json::from_str::<OutboxPayload>(&row.payload) else { return Outcome::GiveUp("unreadable payload".into()) };
     let Ok(chat_id) = row.address.parse::<i64>() else { return Outcome::GiveUp("bad chat id".into()) };
     let mut request = bot.send_message(ChatId(chat_id), payload.text);
     if !payload.buttons.is_empty() {

@@ -1,0 +1,175 @@
+//! What agents do to a conversation — claim, write, note, hand back, close — each a unit of work in
+//! the log under the customer's lock, so exactly one responder is active at any time.
+
+use komek_handoff::Role;
+
+use super::{Chat, ConversationDetail, NoteView, Slot, Unit};
+use crate::agents::Agent;
+use crate::clock::{now_ms, rfc3339};
+use crate::dialogue::{SURVEY, SURVEY_SCALES};
+use crate::error::{BotError, Conflict};
+use crate::events::{Awaiting, ConvState, EventBody, Message};
+use crate::store::{ConversationRow, ConversationWrite, HandoffStatus, HandoffWrite};
+
+/// How an agent ends their part of a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// Back to the bot.
+    Release,
+    /// The conversation ends (then the survey).
+    Close,
+}
+
+impl Chat {
+    /// Claims a queued handoff: the conversation is the agent's, the bot falls silent, the customer
+    /// is told who joined.
+    pub async fn claim(&self, agent: &Agent, handoff_id: &str) -> Result<ConversationDetail, BotError> {
+        let row = self.store.handoff(handoff_id).await?.ok_or(BotError::NotFound("no such handoff"))?;
+        if row.status != HandoffStatus::Queued {
+            return Err(Conflict::AlreadyClaimed.into());
+        }
+        let conv = self.store.conversation(&row.conversation_id).await?.ok_or(BotError::NotFound("no such conversation"))?;
+        let slot = self.slot(&conv.customer_id);
+        let mut guard = slot.lock().await;
+        let memory = self.conversation_memory(&mut guard, &conv).await?;
+        if memory.handoff_id.as_deref() != Some(handoff_id) || memory.state != ConvState::WaitingAgent {
+            *guard = Some(memory);
+            return Err(Conflict::AlreadyClaimed.into());
+        }
+        let lang = memory.lang.current();
+        let joined = self.dialogue.reply(lang, "handoff.agent_joined", &[("agent", &agent.username)], 0);
+        let mut unit = Unit::new(memory.clone(), Vec::new(), now_ms());
+        unit.write(HandoffWrite::Claim { id: handoff_id.into(), agent_id: agent.id.clone(), at: unit.now });
+        unit.record(EventBody::AgentJoined { handoff_id: handoff_id.into(), agent: agent.username.clone(), agent_id: agent.id.clone() });
+        unit.record(EventBody::StateChanged { from: ConvState::WaitingAgent, to: ConvState::WithAgent, reason: "agent_claimed".into() });
+        unit.record(EventBody::SystemMessage { text: joined.text, lang });
+        match self.commit(unit).await {
+            Ok((after, _)) => *guard = Some(after),
+            Err(e) => {
+                // A colleague's claim won the race in the database: nothing of ours was written.
+                *guard = Some(memory);
+                return Err(e);
+            }
+        }
+        drop(guard);
+        self.refresh_queues().await;
+        self.conversation_detail(agent, &conv.id).await
+    }
+
+    /// The conversation's lock and row, if `agent` owns it (or, when `supervisor_may`, is a
+    /// supervisor; or, for notes, may at least read it).
+    async fn owned(&self, agent: &Agent, conversation_id: &str, need_owner: bool) -> Result<(Slot, ConversationRow), BotError> {
+        let conv = self.store.conversation(conversation_id).await?.ok_or(BotError::NotFound("no such conversation"))?;
+        let handoff = self.store.conversation_handoff(conversation_id).await?;
+        let owns = handoff.as_ref().is_some_and(|h| h.owned_by(&agent.id));
+        if need_owner && !owns {
+            return Err(BotError::Forbidden("this conversation is not yours"));
+        }
+        if !owns && !agent.is_supervisor() && handoff.is_none() {
+            return Err(BotError::Forbidden("this conversation was never handed to a person"));
+        }
+        Ok((self.slot(&conv.customer_id), conv))
+    }
+
+    /// An agent's message to the customer, delivered to the customer's channel.
+    pub async fn agent_message(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<Message, BotError> {
+        let (slot, conv) = self.owned(agent, conversation_id, true).await?;
+        let mut guard = slot.lock().await;
+        let memory = self.conversation_memory(&mut guard, &conv).await?;
+        if memory.state != ConvState::WithAgent {
+            *guard = Some(memory);
+            return Err(Conflict::NotWithAgent.into());
+        }
+        let lang = memory.lang.current();
+        let mut unit = Unit::new(memory.clone(), Vec::new(), now_ms());
+        if let Some(id) = &memory.handoff_id {
+            unit.write(HandoffWrite::FirstReply { id: id.clone(), at: unit.now });
+        }
+        unit.record(EventBody::AgentMessage { text: text.to_string(), lang, agent: agent.username.clone() });
+        let (after, mut outcome) = match self.commit(unit).await {
+            Ok(done) => done,
+            Err(e) => {
+                *guard = Some(memory);
+                return Err(e);
+            }
+        };
+        *guard = Some(after);
+        drop(guard);
+        let message = outcome.messages.pop().ok_or(BotError::NotFound("the message was not written"))?;
+        self.tell_owner(&conv.id, Some(&agent.id), std::slice::from_ref(&message), None);
+        Ok(message)
+    }
+
+    /// An internal note; only agents see it. Any agent who may read the conversation may add one.
+    pub async fn agent_note(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<NoteView, BotError> {
+        let (slot, conv) = self.owned(agent, conversation_id, false).await?;
+        let _guard = slot.lock().await;
+        let now = now_ms();
+        let body = EventBody::Note { text: text.to_string(), agent: agent.username.clone() };
+        let write = ConversationWrite::Event { conversation_id: conv.id.clone(), actor: format!("agent:{}", agent.username), body, at: now };
+        let ids = self.store.writer.write(vec![write.into()]).await?;
+        let note = NoteView { id: ids[0], text: text.to_string(), author: agent.username.clone(), created_at: rfc3339(now) };
+        if let Some(owner) = self.store.conversation_handoff(&conv.id).await?.and_then(|h| h.agent_id) {
+            self.tell_owner_note(&owner, &conv.id, &note);
+        }
+        Ok(note)
+    }
+
+    /// Hands the conversation back to the bot or ends it (with the survey).
+    pub async fn agent_finish(&self, agent: &Agent, conversation_id: &str, how: Finish) -> Result<ConvState, BotError> {
+        let (slot, conv) = self.owned(agent, conversation_id, !agent.is_supervisor()).await?;
+        let mut guard = slot.lock().await;
+        let memory = self.conversation_memory(&mut guard, &conv).await?;
+        if !memory.state.with_people() {
+            let state = memory.state;
+            *guard = Some(memory);
+            return Err(if state == ConvState::Closed { Conflict::Closed } else { Conflict::WithBot }.into());
+        }
+        let lang = memory.lang.current();
+        let (to, why, status) = match how {
+            Finish::Close => (ConvState::Closed, "agent_closed", HandoffStatus::Closed),
+            Finish::Release => (ConvState::Bot, "agent_released", HandoffStatus::Released),
+        };
+        let mut unit = Unit::new(memory.clone(), Vec::new(), now_ms());
+        if let Some(id) = &memory.handoff_id {
+            unit.write(HandoffWrite::Status { id: id.clone(), status, at: unit.now });
+        }
+        unit.record(EventBody::StateChanged { from: memory.state, to, reason: why.into() });
+        let mut say = |r: crate::dialogue::Reply, awaiting: Option<Awaiting>| {
+            unit.record(EventBody::BotMessage { text: r.text, lang, key: r.key, intent: None, buttons: r.buttons, awaiting, proactive: false });
+        };
+        match how {
+            Finish::Close => {
+                say(self.dialogue.reply(lang, "handoff.closed", &[], 0), None);
+                let q = SURVEY_SCALES[0].0;
+                say(self.dialogue.survey_question(lang, q), Some(Awaiting { intent: SURVEY.into(), slot: q.into() }));
+            }
+            Finish::Release => say(self.dialogue.reply(lang, "handoff.back_to_bot", &[], 0), None),
+        }
+        let (after, outcome) = match self.commit(unit).await {
+            Ok(done) => done,
+            Err(e) => {
+                *guard = Some(memory);
+                return Err(e);
+            }
+        };
+        *guard = Some(after);
+        drop(guard);
+        self.tell_owner(&conv.id, Some(&agent.id), &outcome.messages, Some(to));
+        self.refresh_queues().await;
+        Ok(to)
+    }
+
+    /// Shows the customer that their agent is writing (best effort).
+    pub async fn agent_typing(&self, agent: &Agent, conversation_id: &str) {
+        let Ok(Some(h)) = self.store.conversation_handoff(conversation_id).await else { return };
+        if !h.owned_by(&agent.id) {
+            return;
+        }
+        if let Ok(Some(conv)) = self.store.conversation(conversation_id).await
+            && let Some(session) = &conv.session_id
+        {
+            conv.channel.typing(&self.live, session, Role::Agent);
+        }
+    }
+}

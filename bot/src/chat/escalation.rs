@@ -1,0 +1,110 @@
+//! Deciding to hand over (through the `handoff` crate's policy) and opening the handoff: the queue
+//! row with its brief and first offer, and what the customer is told about the wait.
+
+use komek_handoff::conversation::Signal;
+use komek_handoff::queue::{Waiting, position, route, someone_speaks};
+use komek_handoff::{Brief, Escalation, Reason, build_brief};
+use komek_nlu::{Lang, Parse};
+
+use super::queue::waiting_of;
+use super::{Chat, Unit};
+use crate::dialogue::Memory;
+use crate::error::BotError;
+use crate::events::EventBody;
+use crate::secrets::new_id;
+use crate::store::{HandoffRow, HandoffStatus, HandoffWrite};
+
+/// Expected wait per customer ahead when no claims were seen yet in the language.
+const DEFAULT_WAIT_SECONDS: f64 = 120.0;
+/// The shortest wait per customer ahead that the estimate assumes.
+const MIN_WAIT_SECONDS: f64 = 30.0;
+
+impl Chat {
+    /// The policy's decision on the latest message; `memory` already holds it.
+    pub(super) fn escalation(&self, memory: &Memory, parse: &Parse, intent: &str, now: i64) -> Option<Escalation> {
+        let def = self.nlu.defs.iter().find(|d| d.name == intent);
+        let script = &self.dialogue.script;
+        // The confidence of what the bot acts on: certain for a click or an answer to its question.
+        let confidence = if intent == parse.intent.name { parse.intent.confidence } else { 1.0 };
+        let signal = Signal {
+            intent,
+            confidence,
+            out_of_scope: intent == script.out_of_scope_intent(),
+            requests_person: def.is_some_and(|d| d.handoff),
+            sensitive: def.is_some_and(|d| d.sensitive),
+            concerns_order: script.action(intent).needs_order(),
+            emotion: parse.emotion,
+            order_id: parse.entities.iter().find(|e| e.kind == "order_id").map(|e| e.value.as_str()),
+        };
+        self.handoff.policy.decide(&memory.view(now), &signal)
+    }
+
+    /// A handoff the dialogue asked for itself (e.g. an address change after shipping).
+    pub(super) fn dialogue_escalation(&self, reason: Reason) -> Escalation {
+        Escalation { reason, rule: reason.as_str().into(), priority: self.handoff.policy.base_priority(reason), vip: false }
+    }
+
+    /// The brief of the conversation as `memory` holds it.
+    fn brief(&self, memory: &Memory, escalation: &Escalation, now: i64) -> Brief {
+        let lang = memory.lang.current();
+        let texts = self.handoff.texts.get(&lang).or_else(|| self.handoff.texts.get(&Lang::En)).expect("brief texts load with the service");
+        let conv = memory.view(now);
+        let vip = escalation.vip || self.handoff.policy.is_vip(&conv);
+        build_brief(&conv, escalation, vip, texts)
+    }
+
+    /// Opens a handoff in `unit`: the queue row with the brief of the conversation so far and the
+    /// first offer, the request in the log, and what the customer is told about the wait.
+    pub(super) async fn open_handoff(&self, unit: &mut Unit, escalation: Escalation, lang: Lang) -> Result<(), BotError> {
+        let (id, now) = (new_id("h"), unit.now);
+        let brief = self.brief(&unit.memory, &escalation, now);
+        let loads: Vec<_> = self.agent_loads().await?.into_iter().map(|(_, l)| l).collect();
+        let offered_to = route(lang.code(), &loads);
+        let mut waiting: Vec<Waiting> = self.store.queued_handoffs().await?.iter().map(waiting_of).collect();
+        waiting.push(Waiting {
+            id: id.clone(),
+            language: lang.code().into(),
+            priority: escalation.priority,
+            requested_at: now,
+            offered_to: offered_to.clone(),
+            offered_at: offered_to.as_ref().map(|_| now),
+        });
+        let place = position(&id, &waiting, now).max(1);
+        let reply = if someone_speaks(lang.code(), &loads) {
+            let per_customer = self.store.recent_wait_seconds(lang.code()).await?.unwrap_or(DEFAULT_WAIT_SECONDS).max(MIN_WAIT_SECONDS);
+            let minutes = ((per_customer * place as f64) / 60.0).ceil().max(1.0) as u32;
+            self.dialogue.reply(lang, "handoff.waiting", &[("position", &place.to_string()), ("minutes", &minutes.to_string())], 0)
+        } else {
+            self.dialogue.reply(lang, "handoff.no_agent_for_language", &[], 0)
+        };
+        tracing::info!(handoff = %id, reason = escalation.reason.as_str(), rule = %escalation.rule, offered_to = ?offered_to, "handoff opened");
+        unit.write(HandoffWrite::Open(HandoffRow {
+            id: id.clone(),
+            conversation_id: unit.memory.conversation_id.clone(),
+            reason: escalation.reason,
+            rule: escalation.rule.clone(),
+            language: lang.code().into(),
+            priority: i64::from(escalation.priority),
+            status: HandoffStatus::Queued,
+            requested_at: now,
+            offered_to: offered_to.clone(),
+            offered_at: offered_to.as_ref().map(|_| now),
+            agent_id: None,
+            claimed_at: None,
+            first_reply_at: None,
+            brief: serde_json::to_string(&brief)?,
+        }));
+        unit.record(EventBody::HandoffRequested { handoff_id: id, reason: escalation.reason, rule: escalation.rule, priority: escalation.priority });
+        unit.record(EventBody::BotMessage { text: reply.text, lang, key: reply.key, intent: None, buttons: reply.buttons, awaiting: None, proactive: false });
+        Ok(())
+    }
+
+    /// Keeps the open handoff's brief current as the customer keeps writing.
+    pub(super) fn refresh_brief(&self, unit: &mut Unit) {
+        let (Some(id), Some(escalation)) = (unit.memory.handoff_id.clone(), unit.memory.escalation.clone()) else { return };
+        match serde_json::to_string(&self.brief(&unit.memory, &escalation, unit.now)) {
+            Ok(brief) => unit.write(HandoffWrite::Brief { id, brief }),
+            Err(e) => tracing::warn!(error = %e, "brief not refreshed"),
+        }
+    }
+}

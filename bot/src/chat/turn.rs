@@ -1,0 +1,160 @@
+//! A customer's turn, from any channel: a survey answer, a command or non-text message, or an
+//! ordinary message that is understood (language, parse), decided on (the dialogue and the handoff
+//! policy) and answered — all as one unit of work on the conversation.
+
+use komek_nlu::lang::Switch;
+
+use super::{Chat, TurnOutcome, Unit, survey};
+use crate::clock::now_ms;
+use crate::dialogue::{Input, Memory, Transition};
+use crate::error::BotError;
+use crate::events::{Attachment, ConvState, EventBody};
+use crate::secrets::new_id;
+use crate::store::{ConversationRow, ConversationWrite, SessionRow, Write};
+
+/// A customer's message as it arrives from a channel.
+pub struct Incoming<'a> {
+    pub text: &'a str,
+    pub button: Option<&'a str>,
+    pub attachment: Option<Attachment>,
+}
+
+impl Chat {
+    /// A widget customer's message: understood, answered, logged, and pushed to live clients.
+    pub async fn customer_turn(&self, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, BotError> {
+        self.turn(session, Incoming { text, button, attachment: None }, Vec::new()).await
+    }
+
+    /// A customer's message from any channel. `extra` writes commit atomically with it (e.g. taking
+    /// a Telegram update once); if one of them conflicts, nothing of the turn is written.
+    pub async fn turn(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        let slot = self.slot(&session.customer_id);
+        let mut guard = slot.lock().await;
+        let memory = self.session_memory(&mut guard, session).await?;
+        let now = now_ms();
+        let unit = match (&incoming.attachment, survey::answer(&memory, incoming.text, incoming.button)) {
+            (None, Some(answer)) => self.survey_turn(Unit::new(memory, extra, now), &incoming, answer),
+            _ => {
+                let mut unit = Unit::new(memory, extra, now);
+                if unit.memory.state == ConvState::Closed {
+                    self.reopen(&mut unit);
+                }
+                match self.without_nlu(&mut unit, &incoming).await? {
+                    true => unit,
+                    false => self.understood_turn(unit, &incoming).await?,
+                }
+            }
+        };
+        let new_handoff = unit.state_change() == Some(ConvState::WaitingAgent);
+        let (memory, outcome) = self.commit(unit).await?;
+        let (conversation, owner, in_queue) = (memory.conversation_id.clone(), memory.agent.clone(), memory.state == ConvState::WaitingAgent);
+        *guard = Some(memory);
+        drop(guard);
+        self.tell_owner(&conversation, owner.as_deref(), &outcome.messages, outcome.changed);
+        if new_handoff || in_queue {
+            self.refresh_queues().await;
+        }
+        Ok(outcome)
+    }
+
+    /// The language decision, the parse, the dialogue and the handoff policy on one message.
+    async fn understood_turn(&self, mut unit: Unit, incoming: &Incoming<'_>) -> Result<Unit, BotError> {
+        let Incoming { text, button, .. } = *incoming;
+        let mut lang_state = unit.memory.lang.clone();
+        let decision = lang_state.observe(&self.nlu.detector, text);
+        let parse = self.nlu.parse(text, Some(decision.lang));
+        let lang = decision.lang;
+        unit.record(EventBody::CustomerMessage { text: text.to_string(), lang, button: button.map(str::to_string), attachment: None });
+        unit.record(EventBody::Parse { parse: Box::new(parse.clone()) });
+        if lang_state != unit.memory.lang {
+            unit.record(EventBody::Language { state: lang_state, reason: decision.reason });
+        }
+        let input = Input { text, button, parse: &parse, lang };
+        let resolved = self.dialogue.resolve(&unit.memory, &input);
+        let escalation = (unit.memory.state == ConvState::Bot).then(|| self.escalation(&unit.memory, &parse, &resolved.intent, unit.now)).flatten();
+        let reply = self.dialogue.respond(&unit.memory, &input, &resolved, escalation.as_ref().map(|e| e.reason)).await?;
+
+        for (name, value) in reply.facts {
+            unit.record(EventBody::Fact { name, value });
+        }
+        if let Some(order_id) = reply.subscribe {
+            unit.record(EventBody::Subscribed { order_id });
+        }
+        let answered = (!reply.intent.is_empty()).then_some(reply.intent);
+        let last = reply.replies.len().saturating_sub(1);
+        for (i, r) in reply.replies.into_iter().enumerate() {
+            unit.record(EventBody::BotMessage {
+                text: r.text,
+                lang,
+                key: r.key,
+                intent: answered.clone(),
+                buttons: r.buttons,
+                awaiting: if i == last { reply.awaiting.clone() } else { None },
+                proactive: false,
+            });
+        }
+        let was = unit.memory.state;
+        match reply.transition {
+            Some(t) if t.state() != was => {
+                unit.record(EventBody::StateChanged { from: was, to: t.state(), reason: t.why().into() });
+                if let Transition::HandOff(reason) = t {
+                    // The policy's decision, or the dialogue's own (e.g. an address change after
+                    // shipping); the brief is built from the conversation including this turn.
+                    let escalation = escalation.unwrap_or_else(|| self.dialogue_escalation(reason));
+                    self.open_handoff(&mut unit, escalation, lang).await?;
+                }
+            }
+            _ if was.with_people() => self.refresh_brief(&mut unit),
+            _ => {}
+        }
+        Ok(unit)
+    }
+
+    /// A message over the rate limit from a channel that cannot be told "429" (Telegram): kept in
+    /// the log (and shown to an agent who has the conversation), but not answered.
+    pub async fn record_only(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        let slot = self.slot(&session.customer_id);
+        let mut guard = slot.lock().await;
+        let memory = self.session_memory(&mut guard, session).await?;
+        let lang = memory.lang.current();
+        let mut unit = Unit::new(memory, extra, now_ms());
+        unit.record(EventBody::CustomerMessage {
+            text: incoming.text.to_string(),
+            lang,
+            button: incoming.button.map(str::to_string),
+            attachment: incoming.attachment,
+        });
+        let (memory, outcome) = self.commit(unit).await?;
+        let (conversation, owner) = (memory.conversation_id.clone(), memory.agent.clone());
+        *guard = Some(memory);
+        drop(guard);
+        self.tell_owner(&conversation, owner.as_deref(), &outcome.messages, None);
+        Ok(outcome)
+    }
+
+    /// After a closed conversation the customer's next message opens a new one that keeps their
+    /// language and what they told us.
+    fn reopen(&self, unit: &mut Unit) {
+        let old = &unit.memory;
+        let conversation = ConversationRow {
+            id: new_id("c"),
+            customer_id: old.customer_id.clone(),
+            session_id: old.session_id.clone(),
+            channel: old.channel,
+            state: ConvState::Bot,
+            created_at: unit.now,
+        };
+        let next: Memory = old.next_conversation(&conversation);
+        let lang = next.lang.clone();
+        unit.write(ConversationWrite::Conversation {
+            id: conversation.id.clone(),
+            customer_id: conversation.customer_id.clone(),
+            session_id: conversation.session_id.clone(),
+            channel: conversation.channel,
+            at: unit.now,
+        });
+        unit.memory = next;
+        unit.record(EventBody::ConversationStarted { channel: conversation.channel.as_str().into(), locale: None });
+        unit.record(EventBody::Language { state: lang, reason: Switch::Kept });
+    }
+}

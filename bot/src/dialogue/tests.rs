@@ -1,0 +1,185 @@
+//! The dialogue on the shipped content, with hand-made parses (the NLU is tested in its own crate)
+//! and the demo back office on a real SQLite file.
+
+use std::path::{Path, PathBuf};
+
+use komek_handoff::Reason;
+use komek_nlu::content::Content;
+use komek_nlu::emotion::{Emotion, EmotionLabel};
+use komek_nlu::entities::Entity;
+use komek_nlu::parse::{Escalation as Hint, LangResult, Scored};
+use komek_nlu::{Lang, Parse};
+
+use super::*;
+use crate::backoffice::seed_demo_orders;
+use crate::channel::Channel;
+use crate::clock::now_ms;
+use crate::events::EventBody;
+use crate::store::{ConversationRow, Store};
+
+fn content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/content")
+}
+
+/// The dialogue over the demo orders, and the folder holding their database.
+async fn dialogue() -> (Dialogue, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(&format!("sqlite:{}", dir.path().join("komek.db").display())).await.expect("store");
+    seed_demo_orders(&store, now_ms()).await.expect("demo orders");
+    let intents = Content::load(&content()).expect("content").intents;
+    let responses = responses::Responses::load(&content().join("responses")).expect("replies");
+    let script = Script::load(&content().join("dialogue.toml"), &intents, &responses).expect("dialogue.toml");
+    (Dialogue { responses, script, backoffice: BackOffice::Demo(store) }, dir)
+}
+
+fn parse(intent: &str, confidence: f32, order: Option<&str>) -> Parse {
+    Parse {
+        lang: LangResult { code: Lang::En, confidence: 0.9 },
+        intent: Scored { name: intent.into(), confidence },
+        ranking: vec![Scored { name: intent.into(), confidence }],
+        entities: order.map(|o| Entity { kind: "order_id".into(), value: o.into(), start: 0, end: o.chars().count() }).into_iter().collect(),
+        emotion: Emotion { label: EmotionLabel::Neutral, score: 0.9 },
+        escalate: Hint { needed: false, reason: None },
+    }
+}
+
+fn memory() -> Memory {
+    let conv = ConversationRow {
+        id: "c_1".into(),
+        customer_id: "u_1".into(),
+        session_id: Some("s_1".into()),
+        channel: Channel::Web,
+        state: ConvState::Bot,
+        created_at: 0,
+    };
+    Memory::new(&conv, Lang::En)
+}
+
+/// The dialogue's answer to `text` (parsed as `p`) after `memory`, which then folds the exchange in.
+async fn say(d: &Dialogue, memory: &mut Memory, text: &str, p: &Parse, escalation: Option<Reason>) -> Decision {
+    memory.fold("c_1", 1, &EventBody::CustomerMessage { text: text.into(), lang: Lang::En, button: None, attachment: None });
+    let input = Input { text, button: None, parse: p, lang: Lang::En };
+    let resolved = d.resolve(memory, &input);
+    let decision = d.respond(memory, &input, &resolved, escalation).await.expect("respond");
+    for (name, value) in &decision.facts {
+        memory.fold("c_1", 1, &EventBody::Fact { name: name.clone(), value: value.clone() });
+    }
+    for (i, r) in decision.replies.iter().enumerate() {
+        let last = i + 1 == decision.replies.len();
+        let intent = (!decision.intent.is_empty()).then(|| decision.intent.clone());
+        let awaiting = if last { decision.awaiting.clone() } else { None };
+        let body = EventBody::BotMessage { text: r.text.clone(), lang: Lang::En, key: r.key.clone(), intent, buttons: r.buttons.clone(), awaiting, proactive: false };
+        memory.fold("c_1", 1, &body);
+    }
+    decision
+}
+
+fn keys(d: &Decision) -> Vec<&str> {
+    d.replies.iter().map(|r| r.key.as_str()).collect()
+}
+
+#[tokio::test]
+async fn an_order_number_is_asked_once_then_remembered() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let asked = say(&d, &mut m, "where is my order", &parse("order_status", 0.95, None), None).await;
+    assert_eq!(keys(&asked), ["ask_order_id"]);
+    assert_eq!(asked.awaiting.as_ref().map(|a| a.slot.as_str()), Some("order_id"));
+    // A bare number answers the question, whatever the parse made of it.
+    let answered = say(&d, &mut m, "100017", &parse("oos", 0.3, Some("100017")), None).await;
+    assert_eq!(keys(&answered), ["order_status.shipped"]);
+    assert!(answered.replies[0].text.contains("100017"));
+    assert_eq!(answered.facts, [("order_id".to_string(), "100017".to_string())]);
+    // Later questions about the order use the number already given.
+    let again = say(&d, &mut m, "and when will it arrive?", &parse("order_status", 0.9, None), None).await;
+    assert_eq!(keys(&again), ["order_status.shipped"]);
+    assert!(again.facts.is_empty(), "nothing new to remember");
+}
+
+#[tokio::test]
+async fn an_unknown_order_is_said_so_and_asked_again() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let r = say(&d, &mut m, "status of 999999 please", &parse("order_status", 0.9, Some("999999")), None).await;
+    assert_eq!(keys(&r), ["order_not_found"]);
+    assert!(r.facts.is_empty(), "an unknown number is not remembered");
+    assert_eq!(r.awaiting.map(|a| a.slot), Some("order_id".to_string()));
+}
+
+#[tokio::test]
+async fn an_address_changes_before_shipping_and_goes_to_a_person_after() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let asked = say(&d, &mut m, "change the delivery address of 100002", &parse("change_address", 0.9, Some("100002")), None).await;
+    assert_eq!(keys(&asked), ["change_address.ask_address"]);
+    let done = say(&d, &mut m, "12 Abay ave, apt 5, Almaty", &parse("oos", 0.2, None), None).await;
+    assert_eq!(keys(&done), ["change_address.done"]);
+    assert!(done.facts.contains(&("address".to_string(), "12 Abay ave, apt 5, Almaty".to_string())));
+
+    let mut m = memory();
+    let late = say(&d, &mut m, "change address for 100017", &parse("change_address", 0.9, Some("100017")), None).await;
+    assert_eq!(keys(&late), ["change_address.too_late"]);
+    assert_eq!(late.transition, Some(Transition::HandOff(Reason::SensitiveIntent)));
+}
+
+#[tokio::test]
+async fn a_goodbye_after_help_asks_for_the_survey() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let plain = say(&d, &mut m, "bye", &parse("goodbye", 0.9, None), None).await;
+    assert_eq!(plain.transition, Some(Transition::Close));
+    assert_eq!(keys(&plain), ["goodbye"]);
+
+    let mut m = memory();
+    say(&d, &mut m, "what are your hours", &parse("store_hours", 0.9, None), None).await;
+    let survey = say(&d, &mut m, "thanks, bye", &parse("goodbye", 0.9, None), None).await;
+    assert_eq!(keys(&survey), ["goodbye_survey", "survey.ces"]);
+    assert_eq!(survey.awaiting.map(|a| a.intent), Some(SURVEY.to_string()));
+    assert_eq!(survey.replies[1].buttons.len(), 7, "CES 1–7");
+}
+
+#[tokio::test]
+async fn out_of_scope_twice_offers_a_person() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let first = say(&d, &mut m, "can you book me a flight", &parse("oos", 0.9, None), None).await;
+    assert_eq!(keys(&first), ["oos"]);
+    let second = say(&d, &mut m, "a flight to Paris?", &parse("oos", 0.9, None), None).await;
+    assert_eq!(keys(&second), ["oos_again"]);
+    assert!(second.replies[0].buttons.iter().any(|b| b.id == "human_agent"));
+}
+
+#[tokio::test]
+async fn a_pleasantry_gives_way_to_the_question_behind_it() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let mut p = parse("greeting", 0.6, None);
+    p.ranking.push(Scored { name: "store_hours".into(), confidence: 0.3 });
+    let r = say(&d, &mut m, "hello! when are you open?", &p, None).await;
+    assert_eq!((r.intent.as_str(), keys(&r)), ("store_hours", vec!["store_hours"]));
+}
+
+#[tokio::test]
+async fn the_policy_decides_a_handoff_and_the_bot_falls_silent_while_people_handle_it() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let r = say(&d, &mut m, "a person please", &parse("human_agent", 0.95, None), Some(Reason::CustomerRequest)).await;
+    assert_eq!(keys(&r), ["handoff.customer_request"]);
+    assert_eq!(r.transition, Some(Transition::HandOff(Reason::CustomerRequest)));
+
+    m.fold("c_1", 2, &EventBody::StateChanged { from: ConvState::Bot, to: ConvState::WaitingAgent, reason: "customer_request".into() });
+    let silent = say(&d, &mut m, "it's about 100017", &parse("order_status", 0.9, Some("100017")), None).await;
+    assert!(silent.replies.is_empty() && silent.transition.is_none());
+    assert_eq!(silent.facts, [("order_id".to_string(), "100017".to_string())], "the agent gets the number");
+}
+
+#[tokio::test]
+async fn a_clicked_button_is_the_intent() {
+    let (d, _dir) = dialogue().await;
+    let m = memory();
+    let p = parse("oos", 0.1, None);
+    let input = Input { text: "Delivery", button: Some("delivery_info"), parse: &p, lang: Lang::En };
+    assert_eq!(d.resolve(&m, &input).intent, "delivery_info");
+    let unknown = Input { button: Some("no_such_button"), ..input };
+    assert_eq!(d.resolve(&m, &unknown).intent, "oos", "an unknown id is not trusted");
+}

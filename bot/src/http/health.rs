@@ -1,0 +1,37 @@
+//! `GET /healthz` (the process is up), `GET /readyz` (database and models ready) and `GET /metrics`.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+/// Ready when the database answers and the models answer a parse (they load before the listener
+/// opens, so this checks they still work, e.g. after a bad content reload).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let database = state.store.ping().await;
+    let nlu = state.chat.nlu.clone();
+    let models = tokio::task::spawn_blocking(move || !nlu.parse("ok", None).ranking.is_empty()).await.unwrap_or(false);
+    let word = |ok: bool, bad: &'static str| if ok { "ok" } else { bad };
+    let body = json!({
+        "status": if database && models { "ready" } else { "not_ready" },
+        "database": word(database, "unreachable"),
+        "models": word(models, "failing"),
+    });
+    let status = if database && models { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(body)).into_response()
+}
