@@ -11,7 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::BotError;
 
-const WIDGET_JS: &str = include_str!("../../assets/widget.js");
+// The reconnecting WebSocket client (assets/shared/socket.js) is shared without a build step: the
+// widget must stay one classic script that any site can embed, so the file holds plain declarations
+// and is inlined here, by compile-time concatenation, into one function scope with widget.js, so
+// nothing of it leaks into the host page.
+const WIDGET_JS: &str = concat!(
+    "(function () {\n'use strict';\n",
+    include_str!("../../assets/shared/socket.js"),
+    include_str!("../../assets/widget.js"),
+    "})();\n"
+);
 const WIDGET_CSS: &str = include_str!("../../assets/widget.css");
 const DEMO_HTML: &str = include_str!("../../assets/demo.html");
 const CONSOLE_HTML: &str = include_str!("../../assets/console.html");
