@@ -2,7 +2,9 @@
  *   <script src="https://HOST/widget.js" defer></script>
  * Optional attributes: data-locale="kk" (forces the UI language), data-api="https://HOST".
  * Plain ES2018, no dependencies. Untrusted text (bot/agent/customer/button labels/UI strings)
- * is only ever written with textContent, never innerHTML. */
+ * is only ever written with textContent, never innerHTML.
+ * Served with ../shared/socket.js inlined before it in one private scope (bot/src/http/assets.rs):
+ * `liveSocket` and `backoff` come from there. */
 (function () {
   'use strict';
   if (window.Komek) return; // the tag was included twice
@@ -51,10 +53,6 @@
     if (attrs) Object.keys(attrs).forEach(function (k) { n.setAttribute(k, attrs[k]); });
     return n;
   }
-  function backoff(attempt) { // 1 s doubling to 15 s, ±20 % jitter so many clients do not reconnect in lockstep
-    var base = Math.min(15000, 1000 * Math.pow(2, attempt));
-    return Math.round(base * (0.8 + Math.random() * 0.4));
-  }
 
   // ---------- state ----------
   var i18n = null;                 // {default, languages:{code:{name,dir,ui}}} once loaded
@@ -66,7 +64,26 @@
   var convState = 'bot';
   var byId = new Map();            // message id -> element, for de-duplication
   var maxId = 0;
-  var ws = null, wsOpen = false, everConnected = false, wsAttempt = 0, wsTimer = null;
+  var live = liveSocket({
+    url: function () {
+      return session ? API.replace(/^http/, 'ws') + sessionPath('/ws') + '?token=' + encodeURIComponent(session.token) : null;
+    },
+    onStatus: function () {
+      ui.root.setAttribute('data-connected', live.status() === 'open' ? 'true' : 'false');
+      renderStatus();
+    },
+    onOpen: function () {
+      sync();
+      if (langDirty) pushLang();
+      if (outbox.length) { retryAttempt = 0; flush(); }
+    },
+    onFrame: function (d) {
+      if (d.type === 'message') renderMessage(d.message);
+      else if (d.type === 'state') applyState(d.state);
+      else if (d.type === 'typing') showTyping(d.role);
+    },
+    onRefused: function () { return sync(); } // a GET tells whether the session is gone
+  });
   var flushing = false, inflight = null, retryAttempt = 0, retryTimer = null, creating = null;
   var errorKey = null, errorRetry = false, typingTimer = null, langDirty = false;
   var isOpen = false;
@@ -165,7 +182,7 @@
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); sendFromInput(); }
     });
     ui.input.addEventListener('input', autosize);
-    ui.retryBtn.addEventListener('click', function () { retryAttempt = 0; flush(); if (session && !ws) connect(); });
+    ui.retryBtn.addEventListener('click', function () { retryAttempt = 0; flush(); live.connect(); });
     ui.langSel.addEventListener('change', function () { setLang(ui.langSel.value, true); });
     ui.messages.addEventListener('click', function (e) {
       var b = e.target.closest && e.target.closest('.komek-choice');
@@ -266,17 +283,11 @@
   function renderStatus() {
     var key = null;
     if (!navigator.onLine) key = 'offline';
-    else if (session && !wsOpen) key = everConnected ? 'reconnecting' : 'connecting';
+    else if (session && live.status() !== 'open') key = live.status();
     else if (convState !== 'bot') key = 'state_' + convState;
     ui.status.textContent = key ? t(key) : '';
     ui.status.hidden = !key;
     ui.status.setAttribute('data-kind', key || '');
-  }
-  function setConnected(on) {
-    wsOpen = on;
-    if (on) everConnected = true;
-    ui.root.setAttribute('data-connected', on ? 'true' : 'false');
-    renderStatus();
   }
   function applyState(s) {
     if (STATES.indexOf(s) < 0) return;
@@ -404,9 +415,7 @@
   // A 401/404 means the server no longer knows this session: forget it and its history.
   function dropSession() {
     session = null; saveSession();
-    if (ws) { var old = ws; ws = null; old.onclose = null; old.close(); }
-    clearTimeout(wsTimer);
-    setConnected(false); everConnected = false; wsAttempt = 0;
+    live.stop();
     clearHistory(); applyState('bot'); hideTyping();
   }
 
@@ -416,7 +425,7 @@
       creating = api('POST', '/api/v1/chat/sessions', { locale: sessionLocale() }).then(function (d) {
         session = { session_id: d.session_id, token: d.token, conversation_id: d.conversation_id };
         saveSession();
-        connect();
+        live.connect();
         return session;
       });
       creating.then(function () { creating = null; }, function () { creating = null; });
@@ -513,45 +522,8 @@
     function next() { inflight = null; flushing = false; flush(); }
   }
 
-  // ---------- WebSocket ----------
-  function connect() {
-    if (!session || ws) return;
-    clearTimeout(wsTimer);
-    var url = API.replace(/^http/, 'ws') + sessionPath('/ws') + '?token=' + encodeURIComponent(session.token);
-    var sock, opened = false;
-    try { sock = new WebSocket(url); } catch (e) { scheduleReconnect(); return; }
-    ws = sock;
-    sock.onopen = function () {
-      opened = true; wsAttempt = 0;
-      setConnected(true);
-      sync();
-      if (langDirty) pushLang();
-      if (outbox.length) { retryAttempt = 0; flush(); }
-    };
-    sock.onmessage = function (ev) {
-      var d;
-      try { d = JSON.parse(ev.data); } catch (e) { return; }
-      if (!d) return;
-      if (d.type === 'message') renderMessage(d.message);
-      else if (d.type === 'state') applyState(d.state);
-      else if (d.type === 'typing') showTyping(d.role);
-    };
-    sock.onerror = function () { /* onclose follows */ };
-    sock.onclose = function () {
-      if (ws !== sock) return;
-      ws = null;
-      setConnected(false);
-      // A refused upgrade (e.g. 401) looks like any other failure; a GET tells whether the session is gone.
-      if (!opened) sync().then(scheduleReconnect); else scheduleReconnect();
-    };
-  }
-  function scheduleReconnect() {
-    if (!session || ws) return;
-    clearTimeout(wsTimer);
-    wsTimer = setTimeout(connect, backoff(wsAttempt++));
-  }
   function reconnectNow() {
-    if (session && !ws) { wsAttempt = 0; connect(); }
+    live.reconnectNow();
     if (outbox.length) { retryAttempt = 0; flush(); }
   }
 
@@ -578,7 +550,7 @@
           renderMessages(d.messages); applyState(d.state);
         }, function (e) { if (e.status === 401 || e.status === 404) dropSession(); })
       : Promise.resolve();
-    restore.then(function () { connect(); flush(); });
+    restore.then(function () { live.connect(); flush(); });
 
     window.addEventListener('online', function () { renderStatus(); reconnectNow(); });
     window.addEventListener('offline', renderStatus);

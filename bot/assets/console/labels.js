@@ -1,0 +1,59 @@
+// The domain's names (roles, states, handoff reasons, facts, channels, emotions) and how the console
+// shows them: a translated label for a known value, the raw value as text otherwise.
+
+import { el, txt, str } from './dom.js';
+import { t, has, label, primary, languageName } from './i18n.js';
+
+export const ROLES = ['customer', 'bot', 'agent', 'system'];
+export const STATES = ['bot', 'waiting_agent', 'with_agent', 'closed'];
+export const REASONS = ['customer_request', 'negative_emotion', 'sensitive_intent', 'repeated_misunderstanding', 'repeat_contact', 'business_rule'];
+export const CHANNELS = ['web', 'telegram'];
+const EMOTIONS = ['angry', 'upset', 'neutral', 'positive'];
+const FACTS = ['order_id', 'phone', 'email'];
+
+export function customerName(c) {
+  c = c || {};
+  return str(c.name || c.email || c.phone || '').trim();
+}
+
+export function langBadge(code) {
+  const b = txt('span', 'badge badge-lang', primary(code).toUpperCase() || '?');
+  const name = languageName(primary(code));
+  if (name) b.title = name;
+  return b;
+}
+
+// Why a handoff happened; an unknown reason counts as a business rule.
+export function reasonLabel(tag, cls, reason) {
+  const r = str(reason);
+  return label(tag, cls, REASONS.indexOf(r) >= 0 ? 'reason_' + r : 'reason_business_rule', { 'data-reason': r });
+}
+
+// A reason as the reports name it: an unknown one is shown as it is.
+export function reasonName(tag, cls, reason) {
+  const r = str(reason);
+  return REASONS.indexOf(r) >= 0 || has('reason_' + r) ? label(tag, cls, 'reason_' + r) : txt(tag, cls, r.replace(/_/g, ' '));
+}
+
+export function factName(tag, cls, name) {
+  const k = str(name);
+  if (FACTS.indexOf(k) >= 0 || has('fact_' + k)) return label(tag, cls, 'fact_' + k);
+  return txt(tag, cls, k.replace(/_/g, ' '));
+}
+
+export function channelLabel(tag, cls, ch) {
+  const c = str(ch);
+  if (!c) return el(tag, cls);
+  const n = CHANNELS.indexOf(c) >= 0 ? label(tag, cls, 'channel_' + c) : txt(tag, cls, c);
+  n.setAttribute('data-channel', c);
+  n.setAttribute('data-i18n-title', 'channel');
+  n.title = t('channel');
+  return n;
+}
+
+export function emotionLabel(tag, cls, emo) {
+  const e = str(emo);
+  const n = EMOTIONS.indexOf(e) >= 0 ? label(tag, cls, 'emotion_' + e) : txt(tag, cls, e);
+  n.setAttribute('data-emotion', e);
+  return n;
+}
