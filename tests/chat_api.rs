@@ -303,6 +303,8 @@ async fn orders_come_from_the_business_endpoint_when_configured() {
         get(|Path(id): Path<String>| async move {
             if id == "777001" {
                 Ok(Json(json!({"id": "777001", "status": "shipped", "amount": 12990, "currency": "KZT", "status_date": 1_796_000_000_000_i64})))
+            } else if id == "777002" {
+                Ok(Json(json!({"id": "777002", "status": "refund_pending", "amount": 12990, "currency": "USD", "status_date": 1_796_000_000_000_i64})))
             } else {
                 Err(Status::NOT_FOUND)
             }
@@ -316,6 +318,8 @@ async fn orders_come_from_the_business_endpoint_when_configured() {
     let c = Customer::start(&service.base, Some("en")).await;
     let t = c.say("where is my order 777001?").await;
     assert!(t.bot_text().contains("777001") && t.bot_text().contains("on its way"), "{}", t.bot_text());
+    let t = c.say("where is my order 777002?").await;
+    assert!(t.bot_text().contains("$12,990") && !t.bot_text().contains('₸'), "the order's own currency: {}", t.bot_text());
     let t = c.say("where is my order 100017?").await;
     assert!(t.bot_text().contains("100017"), "{}", t.bot_text());
     assert!(!t.bot_text().contains("on its way"), "the demo orders are not used: {}", t.bot_text());

@@ -1,6 +1,6 @@
 //! The dialogue: given what the bot remembers of a conversation and the parse of the customer's
 //! message, what it says and does. Which action handles which intent, and every word, come from
-//! `models/content` (dialogue.toml, responses/<lang>.toml); the code knows only the actions.
+//! `models/content` (dialogue.toml, responses/<lang>.ftl); the code knows only the actions.
 
 pub mod memory;
 pub mod responses;
@@ -296,7 +296,7 @@ impl Dialogue {
             ("order_id", order.id.clone()),
             ("status", self.responses.status(lang, order.status.as_str())),
             ("date", self.responses.date(lang, order.status_date)),
-            ("amount", self.responses.money(lang, order.amount)),
+            ("amount", self.responses.money(lang, order.amount, &order.currency)),
         ]
     }
 

@@ -67,6 +67,7 @@ impl Script {
         let err = |message: String| BotError::Content { file: path.display().to_string(), message };
         let text = std::fs::read_to_string(path).map_err(|source| BotError::Io { path: path.display().to_string(), source })?;
         let file: File = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let mut replies = Vec::new();
         for def in intents {
             let entry = file.intents.get(&def.name).ok_or_else(|| err(format!("intent {:?} has no action", def.name)))?;
             if matches!(entry.action, Action::Reply | Action::Close) {
@@ -74,6 +75,7 @@ impl Script {
                 if !responses.has_reply(key) {
                     return Err(err(format!("intent {:?} replies with {key:?}, which some language lacks", def.name)));
                 }
+                replies.push(key);
             }
         }
         if let Some(name) = file.intents.keys().find(|n| !intents.iter().any(|d| &d.name == *n)) {
@@ -101,6 +103,8 @@ impl Script {
             }
             buttons.insert(key.clone(), expanded);
         }
+        let labels: Vec<&str> = buttons.values().flatten().map(String::as_str).collect();
+        responses.check_used(&replies, &labels)?;
         Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope })
     }
 
