@@ -1,8 +1,9 @@
 //! The agent console (`/console`) in a real headless Chromium against the real service: login, the
 //! live queue, the brief, claim, replies and suggested replies reaching the customer, internal notes,
 //! release, close with the survey, hostile customer text, and what happens to a stale token. Each test
-//! has its own service and its own browser. Skipped with a notice when Chromium or chromedriver is not
-//! installed, unless `KOMEK_REQUIRE_BROWSER` is set (as in CI).
+//! has its own service and its own browser. Reported as ignored, with the reason, when Chromium or
+//! chromedriver is not installed, and failed instead when `KOMEK_REQUIRE_BROWSER` is set (as in CI).
+//! The harness is `komek_tests::trials` (`harness = false`).
 
 use std::time::Duration;
 
@@ -11,7 +12,18 @@ use komek_tests::TestService;
 use komek_tests::agent::{PASSWORD, agent};
 use komek_tests::browser::{ShownMessage as Msg, Browser, WAIT};
 use komek_tests::chat::Customer;
+use komek_tests::trials::Part;
 use serde_json::{Value, json};
+
+komek_tests::trials!(
+    Part::Browser;
+    login_claim_reply_release,
+    console_escapes_customer_text,
+    internal_note_and_close_with_survey,
+    expired_or_missing_token_shows_login,
+    supervisor_reports_show_the_figures,
+    agents_have_no_reports,
+);
 
 /// Where the console keeps the agent's token.
 const TOKEN_KEY: &str = "komek.agent";
@@ -68,11 +80,11 @@ async fn is_displayed(browser: &Browser, css: &str) -> bool {
     browser.execute(IS_DISPLAYED, vec![json!(css)]).await == json!(true)
 }
 
-/// A browser and a fresh service; `None` when browser tests are skipped.
-async fn setup(name: &str) -> Option<(TestService, Browser)> {
-    let browser = Browser::launch().await?;
+/// A browser and a fresh service.
+async fn setup(name: &str) -> (TestService, Browser) {
+    let browser = Browser::launch().await;
     let service = TestService::start(name).await;
-    Some((service, browser))
+    (service, browser)
 }
 
 /// Opens the console and waits for the login form.
@@ -200,9 +212,8 @@ async fn settled_queue_fetches(browser: &Browser) -> Value {
 
 /// 1. Log in (a wrong password first), see an angry Kazakh customer arrive live, read the brief, claim,
 ///    use a suggested reply, answer, and hand the conversation back to the bot.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_claim_reply_release() {
-    let Some((service, browser)) = setup("console-claim").await else { return };
+    let (service, browser) = setup("console-claim").await;
     agent(&service, "aigerim", &[Lang::Kk, Lang::Ru], "agent").await;
 
     // A wrong password: an error, and still the login form.
@@ -338,9 +349,8 @@ async fn login_claim_reply_release() {
 }
 
 /// 2. Markup from a customer is shown as text in the transcript and the brief, and never run.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_escapes_customer_text() {
-    let Some((service, browser)) = setup("console-hostile").await else { return };
+    let (service, browser) = setup("console-hostile").await;
     agent(&service, "olga", &[Lang::Ru], "agent").await;
 
     let hostile = r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>"#;
@@ -392,9 +402,8 @@ async fn console_escapes_customer_text() {
 }
 
 /// 3. An internal note stays internal; closing asks for confirmation and sends the customer the survey.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_note_and_close_with_survey() {
-    let Some((service, browser)) = setup("console-close").await else { return };
+    let (service, browser) = setup("console-close").await;
     agent(&service, "olga", &[Lang::Ru], "agent").await;
     log_in(&browser, &service, "olga").await;
 
@@ -476,9 +485,8 @@ async fn reload_with_token_shows_login(browser: &Browser, token: &str, what: &st
 }
 
 /// 4. No token, a token the service never issued, or an expired one: the login form.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_or_missing_token_shows_login() {
-    let Some(browser) = Browser::launch().await else { return };
+    let browser = Browser::launch().await;
     let service = TestService::start_with("console-token", |c| c.agent_token_ttl_seconds = 1).await;
 
     // No token at all.
@@ -499,9 +507,8 @@ async fn expired_or_missing_token_shows_login() {
 
 /// A supervisor opens the reports: the figures come from the log (two conversations, one handed
 /// over); an agent has no reports button.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn supervisor_reports_show_the_figures() {
-    let Some((service, browser)) = setup("console-reports").await else { return };
+    let (service, browser) = setup("console-reports").await;
     agent(&service, "sup", &[Lang::Ru], "supervisor").await;
     let a = Customer::start(&service.base, Some("ru")).await;
     a.say("Где мой заказ 100017?").await;
@@ -527,9 +534,8 @@ async fn supervisor_reports_show_the_figures() {
     assert!(is_displayed(&browser, "#reports-reasons .reason-row[data-reason=\"customer_request\"]").await);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_have_no_reports() {
-    let Some((service, browser)) = setup("console-no-reports").await else { return };
+    let (service, browser) = setup("console-no-reports").await;
     agent(&service, "olga", &[Lang::Ru], "agent").await;
     open_console(&browser, &service).await;
     submit_login(&browser, "olga", PASSWORD).await;

@@ -26,7 +26,8 @@ async fn health_and_readiness() {
     assert_eq!(missing.status(), 404);
     let body: Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(svc.dir.join("komek.db").exists(), "the SQLite file is created on start");
+    let db = svc.dir.as_ref().expect("a SQLite service").path().join("komek.db");
+    assert!(db.exists(), "the SQLite file is created on start");
     svc.stop().await;
 }
 
@@ -80,7 +81,7 @@ async fn bad_requests_get_clear_json_errors() {
 async fn restarts_on_the_same_database() {
     let svc = TestService::start("restart").await;
     let dir = svc.stop().await;
-    let again = TestService::start_in(dir).await;
+    let again = TestService::start_in(dir.expect("the SQLite folder")).await;
     let ready = reqwest::get(again.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), 200, "migrations are idempotent across restarts");
     again.stop().await;

@@ -1,10 +1,12 @@
-//! Whole conversations against PostgreSQL (skipped with a notice when no server answers at
-//! `KOMEK_TEST_POSTGRES_URL`, default postgres://postgres@127.0.0.1:5432/postgres; CI sets
-//! `KOMEK_REQUIRE_POSTGRES=1` so that there they fail instead).
+//! Whole conversations against PostgreSQL (reported as ignored, with the reason, when no server
+//! answers at `KOMEK_TEST_POSTGRES_URL`, default postgres://postgres@127.0.0.1:5432/postgres; CI sets
+//! `KOMEK_REQUIRE_POSTGRES=1` so that there they fail instead). The harness is
+//! `komek_tests::trials` (`harness = false`).
 
 use std::time::{Duration, Instant};
 
 use komek_tests::TestService;
+use komek_tests::trials::Part;
 use serde_json::{Value, json};
 
 /// Kazakh letters that Russian does not have.
@@ -84,10 +86,15 @@ fn describe(messages: &[Value]) -> String {
     messages.iter().map(|m| format!("  #{} {}: {}", m["id"], m["role"], m["text"])).collect::<Vec<_>>().join("\n")
 }
 
+komek_tests::trials!(
+    Part::Postgres;
+    conversation_survives_a_restart_on_postgres,
+    order_status_change_sends_a_proactive_message_on_postgres,
+    handoff_and_racing_claims_on_postgres,
+);
 
-#[tokio::test]
 async fn conversation_survives_a_restart_on_postgres() {
-    let Some(svc) = TestService::start_postgres().await else { return };
+    let svc = TestService::start_postgres().await;
     let ready = reqwest::get(svc.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), 200, "ready on PostgreSQL");
     // The service really runs on this database: it has migrated it.
@@ -161,9 +168,8 @@ async fn conversation_survives_a_restart_on_postgres() {
     svc.stop().await;
 }
 
-#[tokio::test]
 async fn order_status_change_sends_a_proactive_message_on_postgres() {
-    let Some(svc) = TestService::start_postgres().await else { return };
+    let svc = TestService::start_postgres().await;
     // The order is paid and not yet shipped, whatever the demo data says.
     svc.set_order_status("100017", "paid").await;
 
@@ -205,14 +211,13 @@ async fn order_status_change_sends_a_proactive_message_on_postgres() {
 
 /// The handoff journey on PostgreSQL: the queue, a racing claim decided by the database's
 /// conditional update, an agent reply and the survey after close.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handoff_and_racing_claims_on_postgres() {
     use komek_nlu::Lang;
     use komek_tests::agent::agent;
     use komek_tests::chat::Customer;
     use reqwest::StatusCode;
 
-    let Some(svc) = TestService::start_postgres().await else { return };
+    let svc = TestService::start_postgres().await;
     let a = agent(&svc, "a", &[Lang::Ru], "supervisor").await;
     let b = agent(&svc, "b", &[Lang::Ru], "supervisor").await;
     let c = Customer::start(&svc.base, Some("ru")).await;

@@ -1,13 +1,27 @@
 //! The chat widget in a real headless Chromium against the real service (each test: its own service
-//! and its own browser). Skipped with a notice when Chromium or chromedriver is not installed;
-//! `.ci/run` installs them and sets `KOMEK_REQUIRE_BROWSER=1`, so CI runs these for real.
+//! and its own browser). Reported as ignored, with the reason, when Chromium or chromedriver is not
+//! installed; `.ci/run` installs them and sets `KOMEK_REQUIRE_BROWSER=1`, so CI runs these for real.
+//! The harness is `komek_tests::trials` (`harness = false`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use komek_tests::browser::{ShownMessage as Msg, Browser, BrowserOptions, ENTER, WAIT};
+use fantoccini::key::Key;
+use komek_tests::browser::{ShownMessage as Msg, Browser, BrowserOptions, WAIT};
 use komek_tests::TestService;
+use komek_tests::trials::Part;
 use serde_json::{Value, json};
+
+komek_tests::trials!(
+    Part::Browser;
+    demo_page_conversation_and_reload,
+    proactive_order_update_arrives_over_the_websocket,
+    hostile_text_is_shown_verbatim_and_never_run,
+    bot_buttons_get_a_reply,
+    panel_fits_a_phone_screen,
+    language_picker_changes_the_ui_language,
+    ui_language_follows_the_browser_and_data_locale,
+);
 
 /// Kazakh letters that Russian does not have.
 const KAZAKH_LETTERS: &[char] = &['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
@@ -22,11 +36,11 @@ fn joined(messages: &[Msg]) -> String {
     messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n")
 }
 
-/// The service and a browser on its demo page; `None` when browser tests are skipped.
-async fn setup(name: &str, options: BrowserOptions) -> Option<(TestService, Browser)> {
-    let browser = Browser::launch_with(options).await?;
+/// The service and a browser.
+async fn setup(name: &str, options: BrowserOptions) -> (TestService, Browser) {
+    let browser = Browser::launch_with(options).await;
     let svc = TestService::start(name).await;
-    Some((svc, browser))
+    (svc, browser)
 }
 
 /// Opens the demo page and waits until the widget is there.
@@ -85,7 +99,7 @@ async fn say(browser: &Browser, text: &str) -> Vec<Msg> {
     let input = browser.find(".komek-input").await;
     input.click().await;
     input.send_keys(text).await;
-    input.send_keys(ENTER).await;
+    input.send_keys(&Key::Enter.to_string()).await;
     await_reply(browser, text, from).await
 }
 
@@ -106,9 +120,8 @@ async fn wait_connected(browser: &Browser) {
 }
 
 /// (a) and (b): a conversation in Kazakh then Russian, and all of it back after a reload.
-#[tokio::test]
 async fn demo_page_conversation_and_reload() {
-    let Some((svc, browser)) = setup("widget-conversation", BrowserOptions::default()).await else { return };
+    let (svc, browser) = setup("widget-conversation", BrowserOptions::default()).await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
 
@@ -155,9 +168,8 @@ async fn demo_page_conversation_and_reload() {
 }
 
 /// (c) A status change of an order the customer asked about arrives without any action in the page.
-#[tokio::test]
 async fn proactive_order_update_arrives_over_the_websocket() {
-    let Some((svc, browser)) = setup("widget-proactive", BrowserOptions::default()).await else { return };
+    let (svc, browser) = setup("widget-proactive", BrowserOptions::default()).await;
     // Paid and not yet shipped, whatever the demo data says.
     svc.set_order_status("100012", "paid").await;
     load_demo(&browser, &svc).await;
@@ -192,9 +204,8 @@ async fn proactive_order_update_arrives_over_the_websocket() {
 }
 
 /// (d) Markup in a message is shown as text and never run.
-#[tokio::test]
 async fn hostile_text_is_shown_verbatim_and_never_run() {
-    let Some((svc, browser)) = setup("widget-hostile", BrowserOptions::default()).await else { return };
+    let (svc, browser) = setup("widget-hostile", BrowserOptions::default()).await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
     let count_elements = "return document.querySelectorAll('#komek-widget img, #komek-widget script, #komek-widget iframe').length;";
@@ -221,9 +232,8 @@ async fn hostile_text_is_shown_verbatim_and_never_run() {
 }
 
 /// (e) Bot buttons: the greeting offers some; clicking one gets a reply.
-#[tokio::test]
 async fn bot_buttons_get_a_reply() {
-    let Some((svc, browser)) = setup("widget-buttons", BrowserOptions::default()).await else { return };
+    let (svc, browser) = setup("widget-buttons", BrowserOptions::default()).await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
     say(&browser, "hello").await;
@@ -245,10 +255,9 @@ async fn bot_buttons_get_a_reply() {
 }
 
 /// (f) At phone width the open panel fits the viewport.
-#[tokio::test]
 async fn panel_fits_a_phone_screen() {
     let options = BrowserOptions { width: 375, height: 740, ..BrowserOptions::default() };
-    let Some((svc, browser)) = setup("widget-mobile", options).await else { return };
+    let (svc, browser) = setup("widget-mobile", options).await;
     browser.set_window_size(375, 740).await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
@@ -298,10 +307,9 @@ async fn placeholder(browser: &Browser) -> String {
 }
 
 /// (g) The language picker changes the UI language (and it sticks across a reload).
-#[tokio::test]
 async fn language_picker_changes_the_ui_language() {
     let options = BrowserOptions { lang: Some("en-US,en".into()), ..BrowserOptions::default() };
-    let Some((svc, browser)) = setup("widget-picker", options).await else { return };
+    let (svc, browser) = setup("widget-picker", options).await;
     let strings = ui_strings(&svc).await;
     load_demo(&browser, &svc).await;
     open_panel(&browser).await;
@@ -345,10 +353,9 @@ async fn language_picker_changes_the_ui_language() {
 }
 
 /// (g) Without a choice, the browser's languages decide; `data-locale` on the script tag overrides them.
-#[tokio::test]
 async fn ui_language_follows_the_browser_and_data_locale() {
     let options = BrowserOptions { lang: Some("kk-KZ,kk,ru".into()), ..BrowserOptions::default() };
-    let Some((svc, browser)) = setup("widget-locale", options).await else { return };
+    let (svc, browser) = setup("widget-locale", options).await;
     let strings = ui_strings(&svc).await;
     load_demo(&browser, &svc).await;
     browser

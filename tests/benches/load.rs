@@ -22,30 +22,29 @@
 //! ```
 //!
 //! `KOMEK_BIN` overrides the path of the `komek` binary (default `<target dir>/release/komek`).
-//! 1000 customers need up to about 2,300 open files per process: the soft limit is raised (by
-//! re-executing through `sh -c 'ulimit -S -n …'`) when the hard limit allows it; otherwise a warning
-//! says to run `ulimit -n 2300` first. The load generator shares the machine with the
-//! server, so the figures are for "both on one box".
+//! 1000 customers need up to about 2,300 open files per process: the soft limit is raised (up to the
+//! hard limit) before anything starts; when the hard limit is lower a warning says to run
+//! `ulimit -n 2300` first. The load generator shares the machine with the server, so the figures are
+//! for "both on one box".
 
-use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--echo-server") {
-        return echo::serve(args.get(i + 1).map(String::as_str).unwrap_or("0"));
+    let mut options = Options::parse();
+    if let Some(port) = options.echo_server {
+        return echo::serve(port);
     }
-    let options = match Options::parse(&args) {
-        Ok(options) => options,
-        Err(e) => {
-            eprintln!("load: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    fd_limit::raise_or_warn(options.max_customers());
+    if options.duration.is_zero() {
+        Options::command().error(clap::error::ErrorKind::ValueValidation, "--duration must be > 0").exit();
+    }
+    // Our own arguments as given (without the `--bench` cargo adds), for printing the exact command.
+    options.args = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    raise_open_files_limit(options.max_customers());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(run(&options)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,9 +54,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-const USAGE: &str = "usage: cargo bench -p komek-tests --bench load -- [--customers 100,1000] \
-[--duration SECONDS] [--warmup SECONDS] [--rate MSGS_PER_SECOND_PER_CUSTOMER] [--targets komek,echo]";
 
 /// Runs every level against every target, one fresh server at a time, then prints the report.
 async fn run(options: &Options) -> Result<(), String> {
@@ -156,9 +152,12 @@ fn komek_binary() -> Result<PathBuf, String> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 enum Target {
+    /// The real release binary.
     Komek,
+    /// The ceiling: a bare axum server with the same routes that only echoes.
+    #[value(alias = "ceiling")]
     Echo,
 }
 
@@ -171,79 +170,42 @@ impl Target {
     }
 }
 
+/// Load benchmark of the customer chat API: many slow customers at once.
+#[derive(Parser, Debug)]
+#[command(name = "load", override_usage = "cargo bench -p komek-tests --bench load -- [OPTIONS]")]
 struct Options {
+    /// Levels of concurrent customers.
+    #[arg(long, value_delimiter = ',', default_value = "100,1000", value_parser = count)]
     customers: Vec<usize>,
+    /// Seconds measured at each level, after the warm-up.
+    #[arg(long, value_name = "SECONDS", default_value = "20", value_parser = seconds)]
     duration: Duration,
+    /// Seconds of warm-up at each level.
+    #[arg(long, value_name = "SECONDS", default_value = "3", value_parser = seconds)]
     warmup: Duration,
     /// Messages per second each customer offers.
+    #[arg(long, value_name = "MSGS_PER_SECOND_PER_CUSTOMER", default_value_t = 1.0, value_parser = positive)]
     rate: f64,
+    /// Servers to load, one fresh process per level.
+    #[arg(long, value_delimiter = ',', default_value = "komek,echo")]
     targets: Vec<Target>,
-    /// Our own arguments as given, for printing the exact command.
+    /// Serve the echo target on PORT (how the bench starts it: this binary again).
+    #[arg(long, value_name = "PORT", hide = true)]
+    echo_server: Option<u16>,
+    /// Added by `cargo bench`.
+    #[arg(long = "bench", hide = true)]
+    _bench: bool,
+    #[arg(skip)]
     args: Vec<String>,
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            customers: vec![100, 1000],
-            duration: Duration::from_secs(20),
-            warmup: Duration::from_secs(3),
-            rate: 1.0,
-            targets: vec![Target::Komek, Target::Echo],
-            args: Vec::new(),
-        };
-        let mut rest = args.iter();
-        while let Some(arg) = rest.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
-                _ => (arg.as_str(), None),
-            };
-            if !matches!(name, "--customers" | "--duration" | "--warmup" | "--rate" | "--targets") {
-                if matches!(name, "-h" | "--help") {
-                    println!("{USAGE}");
-                    std::process::exit(0);
-                }
-                // cargo adds `--bench`; anything else unknown is ignored the same way.
-                continue;
-            }
-            let value = match inline {
-                Some(value) => value,
-                None => rest.next().cloned().ok_or_else(|| format!("{name} needs a value"))?,
-            };
-            options.args.extend([name.to_string(), value.clone()]);
-            match name {
-                "--customers" => {
-                    options.customers = parse_list(&value, |v| v.parse::<usize>().ok().filter(|&n| n > 0))?
-                }
-                "--duration" => options.duration = parse_seconds(&value)?,
-                "--warmup" => options.warmup = parse_seconds(&value)?,
-                "--rate" => options.rate = value.parse().ok().filter(|r: &f64| *r > 0.0).ok_or("--rate must be > 0")?,
-                _ => {
-                    options.targets = parse_list(&value, |v| match v {
-                        "komek" => Some(Target::Komek),
-                        "echo" | "ceiling" => Some(Target::Echo),
-                        _ => None,
-                    })?
-                }
-            }
-        }
-        if options.duration.is_zero() {
-            return Err("--duration must be > 0".into());
-        }
-        Ok(options)
-    }
-
     fn max_customers(&self) -> usize {
         self.customers.iter().copied().max().unwrap_or(0)
     }
 }
 
-fn parse_list<T>(text: &str, item: impl Fn(&str) -> Option<T>) -> Result<Vec<T>, String> {
-    let list: Option<Vec<T>> = text.split(',').map(|v| item(v.trim())).collect();
-    list.filter(|l| !l.is_empty()).ok_or_else(|| format!("bad list {text:?}"))
-}
-
-fn parse_seconds(text: &str) -> Result<Duration, String> {
+fn seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
         .filter(|s| *s >= 0.0 && s.is_finite())
@@ -251,11 +213,17 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("bad number of seconds {text:?}"))
 }
 
-/// A random number without a dependency: std's hasher keys are random per process and change on
-/// every `RandomState::new()`; the counter keeps two calls apart even if they did not.
+fn count(text: &str) -> Result<usize, String> {
+    text.parse().ok().filter(|&n| n > 0).ok_or_else(|| "must be a whole number > 0".into())
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    text.parse::<f64>().ok().filter(|r| *r > 0.0 && r.is_finite()).ok_or_else(|| "must be > 0".into())
+}
+
+/// A random number from the operating system (a few per message: the cost of a syscall is nothing here).
 fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+    getrandom::u64().expect("the operating system's random numbers")
 }
 
 /// Uniform in [0, 1).
@@ -265,77 +233,23 @@ fn random_unit() -> f64 {
 
 /// `2026-11-27T12:30:00.123Z`.
 fn utc_timestamp(time: SystemTime) -> String {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        since.subsec_millis()
-    )
+    DateTime::<Utc>::from(time).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar (H. Hinnant).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
-}
-
-/// Open-file limits: each customer holds a socket in the load generator and one in the server (which
-/// inherits our limit).
-mod fd_limit {
-    use std::os::unix::process::CommandExt;
-
-    /// The variable that marks the re-executed process, so that it never loops.
-    const RAISED: &str = "KOMEK_LOAD_NOFILE_RAISED";
-
-    pub fn raise_or_warn(customers: usize) {
-        let needed = customers * 2 + 300;
-        let Some((soft, hard)) = open_files_limit() else { return };
-        if soft >= needed as u64 {
-            return;
-        }
-        if hard >= needed as u64 && std::env::var_os(RAISED).is_none() {
-            // Without libc, a shell's `ulimit` raises the soft limit (to the hard one, capped: headroom
-            // for the server too); then it execs us again.
-            let raised = hard.min(65_536).max(needed as u64);
-            if let Ok(exe) = std::env::current_exe() {
-                let error = std::process::Command::new("sh")
-                    .arg("-c")
-                    // If `ulimit` fails we still go on; the re-executed process then warns.
-                    .arg(r#"ulimit -S -n "$1" 2>/dev/null; shift; exec "$@""#)
-                    .arg("sh")
-                    .arg(raised.to_string())
-                    .arg(exe)
-                    .args(std::env::args_os().skip(1))
-                    .env(RAISED, "1")
-                    .exec();
-                eprintln!("load: could not raise the open files limit: {error}");
-            }
-        }
+/// Each customer holds a socket in the load generator and one in the server (which inherits our
+/// limit): raise the soft open-files limit, with headroom, as far as the hard limit allows.
+fn raise_open_files_limit(customers: usize) {
+    let needed = customers as u64 * 2 + 300;
+    let Ok((soft, _)) = rlimit::Resource::NOFILE.get() else { return };
+    if soft >= needed {
+        return;
+    }
+    let raised = rlimit::increase_nofile_limit(needed.max(65_536)).unwrap_or(soft);
+    if raised < needed {
         eprintln!(
-            "load: WARNING: the open files limit is {soft}, {customers} customers need about {needed}: \
+            "load: WARNING: the open files limit is {raised}, {customers} customers need about {needed}: \
              run `ulimit -n {needed}` first or expect connection errors"
         );
-    }
-
-    /// (soft, hard) from `/proc/self/limits`; "unlimited" counts as `u64::MAX`.
-    fn open_files_limit() -> Option<(u64, u64)> {
-        let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-        let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-        let mut values = line["Max open files".len()..].split_whitespace().map(|v| v.parse().unwrap_or(u64::MAX));
-        Some((values.next()?, values.next()?))
     }
 }
 
@@ -343,11 +257,13 @@ mod fd_limit {
 /// sampled, killed at the end.
 mod server {
     use std::fs::File;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
+
+    use tempfile::TempDir;
 
     use super::Target;
 
@@ -364,10 +280,11 @@ mod server {
         pub log_problems: Vec<String>,
     }
 
+    /// Fields drop after `drop()` has killed the child: then its folder is removed.
     pub struct ServerProcess {
         child: Child,
         pub base: String,
-        dir: PathBuf,
+        dir: TempDir,
         sampled_rss_kib: Arc<AtomicU64>,
         sampler: tokio::task::JoinHandle<()>,
         ready_rss_kib: u64,
@@ -376,12 +293,13 @@ mod server {
     impl ServerProcess {
         pub async fn start(target: Target, komek_bin: Option<&Path>, label: &str, rate: f64) -> Result<Self, String> {
             let port = free_port()?;
-            let dir = std::env::temp_dir().join(format!("komek-load-{}-{label}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-            let log = File::create(dir.join("server.log")).map_err(|e| format!("server log: {e}"))?;
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("komek-load-{label}-"))
+                .tempdir()
+                .map_err(|e| format!("a temporary folder: {e}"))?;
+            let log = File::create(dir.path().join("server.log")).map_err(|e| format!("server log: {e}"))?;
             let mut command = match target {
-                Target::Komek => komek_command(komek_bin.expect("komek binary checked"), port, &dir, rate),
+                Target::Komek => komek_command(komek_bin.expect("komek binary checked"), port, dir.path(), rate),
                 Target::Echo => {
                     let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
                     let mut command = Command::new(exe);
@@ -436,15 +354,15 @@ mod server {
         pub fn stop(self) {}
 
         fn log_problems(&self) -> Vec<String> {
-            let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
             log.lines()
-                .map(strip_ansi)
                 .filter(|line| matches!(line.split_whitespace().nth(1), Some("WARN" | "ERROR")))
+                .map(str::to_string)
                 .collect()
         }
 
         fn log_tail(&self) -> String {
-            let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
             let lines: Vec<&str> = log.lines().collect();
             lines[lines.len().saturating_sub(30)..].join("\n")
         }
@@ -455,22 +373,7 @@ mod server {
             self.sampler.abort();
             let _ = self.child.kill();
             let _ = self.child.wait();
-            let _ = std::fs::remove_dir_all(&self.dir);
         }
-    }
-
-    /// The log is coloured even into a file; drop the escape sequences (`ESC [ … m`).
-    fn strip_ansi(line: &str) -> String {
-        let mut plain = String::with_capacity(line.len());
-        let mut chars = line.chars();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                chars.by_ref().find(|&c| c == 'm');
-            } else {
-                plain.push(c);
-            }
-        }
-        plain
     }
 
     fn komek_command(bin: &Path, port: u16, dir: &Path, rate: f64) -> Command {
@@ -483,6 +386,8 @@ mod server {
             .env("DATABASE_URL", format!("sqlite:{}", dir.join("komek.db").display()))
             .env("KOMEK_MODELS", models)
             .env("KOMEK_ADMIN_TOKEN", "load-bench-admin-token")
+            // Plain log lines (no colour codes) for `log_problems`.
+            .env("NO_COLOR", "1")
             // The per-session limit protects against abusive clients: with these values it still
             // runs (its cost is part of the figures) but never refuses the benchmark's customers.
             .env("KOMEK_RATE_BURST", "1000")
@@ -848,7 +753,7 @@ mod load {
             "{}/api/v1/chat/sessions/{}/ws?token={}",
             context.base.replacen("http://", "ws://", 1),
             session.id,
-            url_encode(&session.token)
+            url::form_urlencoded::byte_serialize(session.token.as_bytes()).collect::<String>()
         );
         match timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await {
             Ok(Ok((socket, _))) => Ok(socket),
@@ -894,15 +799,6 @@ mod load {
                 _ => {} // typing and state events
             }
         }
-    }
-
-    fn url_encode(text: &str) -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
     }
 
     /// The no-loss check over all customers.
@@ -1025,6 +921,8 @@ mod load {
 mod report {
     use std::collections::BTreeMap;
     use std::time::{Duration, SystemTime};
+
+    use chrono::{DateTime, Utc};
 
     use serde_json::{Value, json};
 
@@ -1194,8 +1092,8 @@ mod report {
             false => format!(" -- {}", options.args.join(" ")),
         };
         println!("Command:\n\n    cargo bench -p komek-tests --bench load{args}\n");
-        let now = super::utc_timestamp(SystemTime::now());
-        println!("Machine: {}. Date: {} {} UTC.\n", machine(), &now[..10], &now[11..16]);
+        let now = DateTime::<Utc>::from(SystemTime::now());
+        println!("Machine: {}. Date: {} UTC.\n", machine(), now.format("%Y-%m-%d %H:%M"));
         println!(
             "Each customer offers {} message(s)/s (think time 0.5–1.5× the mean, one message in flight), half \
              over HTTP POST, half over a WebSocket; {} s warm-up, then {} s measured. Latency: from sending \
@@ -1327,7 +1225,7 @@ mod echo {
 
     use super::{random_u64, utc_timestamp};
 
-    pub fn serve(port: &str) -> ExitCode {
+    pub fn serve(port: u16) -> ExitCode {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
         let result = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;

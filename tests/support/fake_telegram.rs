@@ -652,8 +652,8 @@ async fn handle(inner: Arc<Inner>, method: Method, uri: Uri, headers: HeaderMap,
 
     let mut params = Map::new();
     if let Some(q) = uri.query() {
-        for (k, v) in parse_urlencoded(q) {
-            params.insert(k, Value::String(v));
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            params.insert(k.into_owned(), Value::String(v.into_owned()));
         }
     }
     let body_params = parse_body(&content_type, &body);
@@ -990,8 +990,8 @@ fn parse_body(content_type: &str, body: &[u8]) -> Result<Map<String, Value>, Str
             Err(e) => Err(format!("can't parse JSON: {e}")),
         },
         "application/x-www-form-urlencoded" => {
-            let text = std::str::from_utf8(body).map_err(|_| "body is not UTF-8".to_string())?;
-            Ok(parse_urlencoded(text).into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+            std::str::from_utf8(body).map_err(|_| "body is not UTF-8".to_string())?;
+            Ok(url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect())
         }
         "multipart/form-data" => {
             let boundary = content_type
@@ -1006,33 +1006,9 @@ fn parse_body(content_type: &str, body: &[u8]) -> Result<Map<String, Value>, Str
     }
 }
 
-fn parse_urlencoded(s: &str) -> Vec<(String, String)> {
-    s.split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(k), percent_decode(v))
-    }).collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |j: usize| bytes.get(j..j + 2).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if hex(i + 1).is_some() => {
-                out.push(hex(i + 1).unwrap());
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Parts of a multipart body: text fields as strings, files as `"<file NAME, N bytes>"`.
+/// Parts of a multipart body: text fields as strings, files as `"<file NAME, N bytes>"`. Kept by hand:
+/// a multipart crate (multer, behind axum's `multipart`) is not compiled in this tree, and this fake
+/// needs only field names, text values and file sizes.
 fn parse_multipart(body: &[u8], boundary: &str) -> Result<Map<String, Value>, String> {
     let delimiter = format!("--{boundary}").into_bytes();
     let mut out = Map::new();

@@ -1,13 +1,17 @@
 //! Starting the real service for a test: a random port, a fresh SQLite file (or a fresh PostgreSQL
-//! database), the shipped models. `browser` drives headless Chromium for the widget tests.
+//! database), the shipped models. `browser` drives headless Chromium for the widget tests; `trials`
+//! is the harness of the targets that need Chromium or PostgreSQL.
 
 pub mod browser;
 pub mod agent;
 pub mod chat;
 pub mod fake_telegram;
 pub mod postgres;
+pub mod trials;
 
 use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
 
 use komek::config::Config;
 use komek::server::{Running, start};
@@ -15,11 +19,11 @@ use komek::server::{Running, start};
 /// The back-office token of services under test.
 pub const ADMIN_TOKEN: &str = "test-admin-token";
 
-/// A service under test and the folder of its database (removed on drop), or its PostgreSQL
-/// database (dropped on drop or `stop()`; `dir` is empty then).
+/// A service under test and the folder of its SQLite database (removed on drop unless `stop()`
+/// hands it over), or its PostgreSQL database (dropped on drop or `stop()`; `dir` is `None` then).
 pub struct TestService {
     pub running: Option<Running>,
-    pub dir: PathBuf,
+    pub dir: Option<TempDir>,
     pub base: String,
     pub postgres: Option<postgres::PgDatabase>,
     /// Settings given to `start_with`, kept for `restart` (the database URL stays the same).
@@ -32,23 +36,18 @@ pub fn models_dir() -> PathBuf {
 
 impl TestService {
     pub async fn start(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("komek-e2e-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self::start_in(dir).await
+        Self::start_in(sqlite_dir(name)).await
     }
 
     /// Starts on a fresh SQLite file with settings changed by `configure` (e.g. a short token life).
     pub async fn start_with(name: &str, configure: impl FnOnce(&mut Config)) -> Self {
-        let dir = std::env::temp_dir().join(format!("komek-e2e-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut config = Config::local(format!("sqlite:{}", dir.join("komek.db").display()), models_dir());
+        let dir = sqlite_dir(name);
+        let mut config = Config::local(sqlite_url(&dir), models_dir());
         config.admin_token = Some(ADMIN_TOKEN.into());
         configure(&mut config);
         let running = start(&config).await.expect("service starts");
         let base = format!("http://{}", running.addr);
-        Self { running: Some(running), dir, base, postgres: None, config: Some(config) }
+        Self { running: Some(running), dir: Some(dir), base, postgres: None, config: Some(config) }
     }
 
     /// Changes a demo order's status through the back-office API (expects success).
@@ -71,24 +70,24 @@ impl TestService {
     }
 
     /// Starts (again) on the database in `dir`.
-    pub async fn start_in(dir: PathBuf) -> Self {
-        let url = format!("sqlite:{}", dir.join("komek.db").display());
-        Self::launch(url, dir, None).await
+    pub async fn start_in(dir: TempDir) -> Self {
+        let url = sqlite_url(&dir);
+        Self::launch(url, Some(dir), None).await
     }
 
-    /// Starts on a fresh PostgreSQL database (see [`postgres::PgDatabase::create`]); `None`, after a
-    /// notice, when no server answers and `KOMEK_REQUIRE_POSTGRES` is not set.
-    pub async fn start_postgres() -> Option<Self> {
-        let db = postgres::PgDatabase::create().await?;
-        Some(Self::start_on_postgres(db).await)
+    /// Starts on a fresh PostgreSQL database (see [`postgres::PgDatabase::create`]); the test
+    /// target's harness ([`trials`]) has checked that a server answers.
+    pub async fn start_postgres() -> Self {
+        let db = postgres::PgDatabase::create().await;
+        Self::start_on_postgres(db).await
     }
 
     /// Starts (again) on an existing PostgreSQL database, which the service then owns.
     pub async fn start_on_postgres(db: postgres::PgDatabase) -> Self {
-        Self::launch(db.url.clone(), PathBuf::new(), Some(db)).await
+        Self::launch(db.url.clone(), None, Some(db)).await
     }
 
-    async fn launch(database_url: String, dir: PathBuf, postgres: Option<postgres::PgDatabase>) -> Self {
+    async fn launch(database_url: String, dir: Option<TempDir>, postgres: Option<postgres::PgDatabase>) -> Self {
         let mut config = Config::local(database_url, models_dir());
         config.admin_token = Some(ADMIN_TOKEN.into());
         let running = start(&config).await.expect("service starts");
@@ -103,13 +102,12 @@ impl TestService {
         if let Some(config) = self.config.take() {
             let running = start(&config).await.expect("service restarts");
             let base = format!("http://{}", running.addr);
-            let dir = std::mem::take(&mut self.dir);
-            return Self { running: Some(running), dir, base, postgres: self.postgres.take(), config: Some(config) };
+            return Self { running: Some(running), dir: self.dir.take(), base, postgres: self.postgres.take(), config: Some(config) };
         }
-        let dir = std::mem::take(&mut self.dir);
-        match self.postgres.take() {
-            Some(db) => Self::start_on_postgres(db).await,
-            None => Self::start_in(dir).await,
+        match (self.postgres.take(), self.dir.take()) {
+            (Some(db), _) => Self::start_on_postgres(db).await,
+            (None, Some(dir)) => Self::start_in(dir).await,
+            (None, None) => unreachable!("a service runs on SQLite or PostgreSQL"),
         }
     }
 
@@ -129,20 +127,22 @@ impl TestService {
         format!("{}{path}", self.base)
     }
 
-    /// Stops gracefully; returns the SQLite folder (kept, for `start_in`). A PostgreSQL database is dropped.
-    pub async fn stop(mut self) -> PathBuf {
+    /// Stops gracefully; returns the SQLite folder (for `start_in`; removed when dropped). A
+    /// PostgreSQL database is dropped.
+    pub async fn stop(mut self) -> Option<TempDir> {
         self.shutdown().await;
         if let Some(db) = self.postgres.take() {
             db.drop_database().await;
         }
-        std::mem::take(&mut self.dir)
+        self.dir.take()
     }
 }
 
-impl Drop for TestService {
-    fn drop(&mut self) {
-        if !self.dir.as_os_str().is_empty() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
+/// A fresh folder for a SQLite database, `komek-e2e-NAME-*` in the temporary folder.
+fn sqlite_dir(name: &str) -> TempDir {
+    tempfile::Builder::new().prefix(&format!("komek-e2e-{name}-")).tempdir().expect("a temporary folder")
+}
+
+fn sqlite_url(dir: &TempDir) -> String {
+    format!("sqlite:{}", dir.path().join("komek.db").display())
 }

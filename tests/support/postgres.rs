@@ -1,9 +1,9 @@
 //! A throw-away PostgreSQL database per test, on the server at `KOMEK_TEST_POSTGRES_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //!
-//! `PgDatabase::create()` returns `None` (after printing a notice) when no server answers, unless
-//! `KOMEK_REQUIRE_POSTGRES=1`, which turns that into a failure (CI starts the server). The database is
-//! dropped `WITH (FORCE)` by `drop_database()` or, failing that, on drop.
+//! Whether a test may run at all is the harness's call ([`crate::trials`]): it asks
+//! [`server_problem`] first. The database is dropped `WITH (FORCE)` by `drop_database()` or, failing
+//! that, on drop.
 
 use std::time::Duration;
 
@@ -19,10 +19,6 @@ pub fn server_url() -> String {
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string())
-}
-
-fn require_postgres() -> bool {
-    std::env::var("KOMEK_REQUIRE_POSTGRES").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// A database made for one test.
@@ -47,20 +43,23 @@ fn is_alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// Why no PostgreSQL server can be used at [`server_url`], or `None` when one answers.
+pub async fn server_problem() -> Option<String> {
+    let url = server_url();
+    match connect(&url).await {
+        Ok(conn) => {
+            let _ = conn.close().await;
+            None
+        }
+        Err(e) => Some(format!("no PostgreSQL server at {url} ({e})")),
+    }
+}
+
 impl PgDatabase {
-    /// Creates `komek_test_<pid>_<nanos>`; `None` when the server is not reachable.
-    pub async fn create() -> Option<PgDatabase> {
+    /// Creates `komek_test_<pid>_<nanos>`; panics when the server is not reachable.
+    pub async fn create() -> PgDatabase {
         let admin_url = server_url();
-        let mut conn = match connect(&admin_url).await {
-            Ok(conn) => conn,
-            Err(e) => {
-                if require_postgres() {
-                    panic!("KOMEK_REQUIRE_POSTGRES is set but there is no PostgreSQL server at {admin_url}: {e}");
-                }
-                eprintln!("skipping PostgreSQL test: no server at {admin_url} ({e}); .ci/run starts one");
-                return None;
-            }
-        };
+        let mut conn = connect(&admin_url).await.unwrap_or_else(|e| panic!("no PostgreSQL server at {admin_url}: {e}"));
         remove_leftovers(&mut conn).await;
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let name = format!("{PREFIX}{}_{nanos}", std::process::id());
@@ -68,10 +67,10 @@ impl PgDatabase {
             .await
             .unwrap_or_else(|e| panic!("CREATE DATABASE {name} on {admin_url}: {e}"));
         let _ = conn.close().await;
-        let mut url = reqwest::Url::parse(&admin_url)
+        let mut url = url::Url::parse(&admin_url)
             .unwrap_or_else(|e| panic!("KOMEK_TEST_POSTGRES_URL {admin_url:?} is not a URL: {e}"));
         url.set_path(&format!("/{name}"));
-        Some(PgDatabase { name, url: url.to_string(), admin_url, dropped: false })
+        PgDatabase { name, url: url.to_string(), admin_url, dropped: false }
     }
 
     /// A connection to this database (for checking what the service stored).
