@@ -25,7 +25,7 @@ fn main() {
             role: if customer { Role::Customer } else { Role::Bot },
             text: if customer { format!("Где мой заказ 1000{:02}? Уже неделю жду, сколько можно", i % 40) } else { "Заказ №100017 уже в пути! Ожидаемая дата доставки — 30 ноября 2026.".into() },
             intent: Some(intents[i as usize % intents.len()].into()),
-            emotion: customer.then(|| Emotion { label: if i > 40 { EmotionLabel::Angry } else { EmotionLabel::Neutral }, score: 0.8 }),
+            emotion: customer.then_some(Emotion { label: if i > 40 { EmotionLabel::Angry } else { EmotionLabel::Neutral }, score: 0.8 }),
             missed: false,
         });
     }

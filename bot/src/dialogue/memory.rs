@@ -127,7 +127,7 @@ impl Memory {
             _ if !own => {}
             EventBody::CustomerMessage { text, .. } => {
                 self.customer_messages += 1;
-                self.push_turn(Turn { at: at, role: Role::Customer, text: text.clone(), intent: None, emotion: None, missed: false });
+                self.push_turn(Turn { at, role: Role::Customer, text: text.clone(), intent: None, emotion: None, missed: false });
             }
             EventBody::Parse { parse } => {
                 if let Some(t) = self.turns.iter_mut().rev().find(|t| t.role == Role::Customer) {
@@ -137,7 +137,7 @@ impl Memory {
             }
             EventBody::Language { state, .. } => self.lang = state.clone(),
             EventBody::BotMessage { text, key, intent, awaiting, proactive, .. } => {
-                self.push_turn(Turn { at: at, role: Role::Bot, text: text.clone(), intent: intent.clone(), emotion: None, missed: false });
+                self.push_turn(Turn { at, role: Role::Bot, text: text.clone(), intent: intent.clone(), emotion: None, missed: false });
                 if *proactive {
                     return;
                 }
@@ -156,10 +156,10 @@ impl Memory {
                 }
             }
             EventBody::AgentMessage { text, .. } => {
-                self.push_turn(Turn { at: at, role: Role::Agent, text: text.clone(), intent: None, emotion: None, missed: false });
+                self.push_turn(Turn { at, role: Role::Agent, text: text.clone(), intent: None, emotion: None, missed: false });
             }
             EventBody::SystemMessage { text, .. } => {
-                self.push_turn(Turn { at: at, role: Role::System, text: text.clone(), intent: None, emotion: None, missed: false });
+                self.push_turn(Turn { at, role: Role::System, text: text.clone(), intent: None, emotion: None, missed: false });
             }
             EventBody::Subscribed { order_id } => {
                 self.subscriptions.insert(order_id.clone());

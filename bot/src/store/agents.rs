@@ -22,10 +22,9 @@ pub struct AgentRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeList(pub Vec<String>);
 
-impl TryFrom<String> for CodeList {
-    type Error = std::convert::Infallible;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Ok(CodeList(s.split(',').filter(|l| !l.is_empty()).map(str::to_string).collect()))
+impl From<String> for CodeList {
+    fn from(s: String) -> Self {
+        CodeList(s.split(',').filter(|l| !l.is_empty()).map(str::to_string).collect())
     }
 }
 
