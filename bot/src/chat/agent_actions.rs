@@ -135,16 +135,13 @@ impl Chat {
             unit.write(HandoffWrite::Status { id: id.clone(), status, at: unit.now });
         }
         unit.record(EventBody::StateChanged { from: memory.state, to, reason: why.into() });
-        let mut say = |r: crate::dialogue::Reply, awaiting: Option<Awaiting>| {
-            unit.record(EventBody::BotMessage { text: r.text, lang, key: r.key, intent: None, buttons: r.buttons, awaiting, proactive: false });
-        };
         match how {
             Finish::Close => {
-                say(self.dialogue.reply(lang, "handoff.closed", &[], 0), None);
+                unit.record(self.dialogue.reply(lang, "handoff.closed", &[], 0).said(lang));
                 let q = SURVEY_SCALES[0].0;
-                say(self.dialogue.survey_question(lang, q), Some(Awaiting { intent: SURVEY.into(), slot: q.into() }));
+                unit.record(self.dialogue.survey_question(lang, q).said_with(lang, None, Some(Awaiting { intent: SURVEY.into(), slot: q.into() })));
             }
-            Finish::Release => say(self.dialogue.reply(lang, "handoff.back_to_bot", &[], 0), None),
+            Finish::Release => unit.record(self.dialogue.reply(lang, "handoff.back_to_bot", &[], 0).said(lang)),
         }
         let (after, outcome) = match self.commit(unit).await {
             Ok(done) => done,

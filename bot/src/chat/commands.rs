@@ -5,7 +5,6 @@
 use super::turn::Incoming;
 use super::{Chat, Unit};
 use crate::clock::DAY_MS;
-use crate::dialogue::Reply;
 use crate::error::BotError;
 use crate::events::{ConvState, EventBody};
 use crate::secrets::random_hex;
@@ -21,11 +20,10 @@ impl Chat {
         let lang = unit.memory.lang.current();
         let text = incoming.text;
         let customer = |attachment| EventBody::CustomerMessage { text: text.to_string(), lang, button: None, attachment };
-        let bot = |r: Reply| EventBody::BotMessage { text: r.text, lang, key: r.key, intent: None, buttons: r.buttons, awaiting: None, proactive: false };
         if let Some(a) = &incoming.attachment {
             unit.record(customer(Some(a.clone())));
             if unit.memory.state == ConvState::Bot {
-                unit.record(bot(self.dialogue.reply(lang, "error.unsupported_media", &[], 0)));
+                unit.record(self.dialogue.reply(lang, "error.unsupported_media", &[], 0).said(lang));
             }
             return Ok(true);
         }
@@ -55,7 +53,7 @@ impl Chat {
             _ => return Ok(false),
         };
         unit.record(customer(None));
-        unit.record(bot(reply));
+        unit.record(reply.said(lang));
         Ok(true)
     }
 }

@@ -95,7 +95,7 @@ impl Chat {
             brief: serde_json::to_string(&brief)?,
         }));
         unit.record(EventBody::HandoffRequested { handoff_id: id, reason: escalation.reason, rule: escalation.rule, priority: escalation.priority });
-        unit.record(EventBody::BotMessage { text: reply.text, lang, key: reply.key, intent: None, buttons: reply.buttons, awaiting: None, proactive: false });
+        unit.record(reply.said(lang));
         Ok(())
     }
 

@@ -5,7 +5,6 @@ use super::{Chat, Unit};
 use crate::backoffice::Order;
 use crate::clock::now_ms;
 use crate::error::BotError;
-use crate::events::EventBody;
 
 impl Chat {
     /// Tells every conversation subscribed to the order about its new status. Returns how many
@@ -20,15 +19,7 @@ impl Chat {
             let lang = memory.lang.current();
             let reply = self.dialogue.order_update(lang, order);
             let mut unit = Unit::new(memory, Vec::new(), now_ms());
-            unit.record(EventBody::BotMessage {
-                text: reply.text,
-                lang,
-                key: reply.key,
-                intent: None,
-                buttons: reply.buttons,
-                awaiting: None,
-                proactive: true,
-            });
+            unit.record(reply.said_proactively(lang));
             let (memory, _) = self.commit(unit).await?;
             // Keep the cache only if it holds the customer's current conversation.
             if self.is_current(&conv).await? {

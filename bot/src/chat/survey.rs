@@ -31,15 +31,7 @@ impl Chat {
         };
         unit.record(EventBody::CustomerMessage { text: incoming.text.to_string(), lang, button: incoming.button.map(str::to_string), attachment: None });
         unit.record(EventBody::SurveyAnswer { question, score });
-        unit.record(EventBody::BotMessage {
-            text: reply.text,
-            lang,
-            key: reply.key,
-            intent: None,
-            buttons: reply.buttons,
-            awaiting: next.map(|q| Awaiting { intent: SURVEY.into(), slot: q.into() }),
-            proactive: false,
-        });
+        unit.record(reply.said_with(lang, None, next.map(|q| Awaiting { intent: SURVEY.into(), slot: q.into() })));
         unit
     }
 }

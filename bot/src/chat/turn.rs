@@ -83,15 +83,7 @@ impl Chat {
         let answered = (!reply.intent.is_empty()).then_some(reply.intent);
         let last = reply.replies.len().saturating_sub(1);
         for (i, r) in reply.replies.into_iter().enumerate() {
-            unit.record(EventBody::BotMessage {
-                text: r.text,
-                lang,
-                key: r.key,
-                intent: answered.clone(),
-                buttons: r.buttons,
-                awaiting: if i == last { reply.awaiting.clone() } else { None },
-                proactive: false,
-            });
+            unit.record(r.said_with(lang, answered.clone(), if i == last { reply.awaiting.clone() } else { None }));
         }
         let was = unit.memory.state;
         match reply.transition {

@@ -13,7 +13,7 @@ use komek_nlu::{Lang, Parse};
 
 use crate::backoffice::{BackOffice, Order, OrderStatus};
 use crate::error::BotError;
-use crate::events::{Awaiting, Button, ConvState};
+use crate::events::{Awaiting, Button, ConvState, EventBody};
 pub use memory::Memory;
 use responses::Responses;
 pub use script::{Action, Script};
@@ -37,6 +37,23 @@ pub struct Reply {
     pub key: String,
     pub text: String,
     pub buttons: Vec<Button>,
+}
+
+impl Reply {
+    /// The bot saying this in `lang`, as an event (answering no particular intent, waiting for nothing).
+    pub fn said(self, lang: Lang) -> EventBody {
+        self.said_with(lang, None, None)
+    }
+
+    /// The bot saying this in answer to `intent`, then waiting for `awaiting`.
+    pub fn said_with(self, lang: Lang, intent: Option<String>, awaiting: Option<Awaiting>) -> EventBody {
+        EventBody::BotMessage { text: self.text, lang, key: self.key, intent, buttons: self.buttons, awaiting, proactive: false }
+    }
+
+    /// The bot saying this on its own initiative (e.g. an order update).
+    pub fn said_proactively(self, lang: Lang) -> EventBody {
+        EventBody::BotMessage { text: self.text, lang, key: self.key, intent: None, buttons: self.buttons, awaiting: None, proactive: true }
+    }
 }
 
 /// The intent the bot acts on, and an address when the message answered "which address?".

@@ -1,20 +1,18 @@
 //! The agent API (API.md "Agents") and the agent console's WebSocket. Every call but login takes an
 //! [`AgentAuth`] (a valid, unexpired bearer token); supervisor-only calls take a [`Supervisor`].
 
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::extract::{AgentAuth, JsonBody, JsonQuery, Supervisor};
 use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::agents::{self, Agent};
-use crate::chat::hub::outgoing;
 use crate::chat::{AgentConversation, AgentOverview, ConversationDetail, Finish, NoteView, QueueItem};
 use crate::clock::rfc3339;
 use crate::error::BotError;
@@ -185,37 +183,25 @@ async fn websocket(State(state): State<AppState>, AgentAuth { agent, .. }: Agent
     upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, socket))
 }
 
-/// One console connection: the agent is online while it is open.
+/// One console connection: the agent is online while it is open. "The agent is typing" goes on to
+/// the customer; nothing else from the console needs an answer.
 async fn live(state: AppState, agent: Agent, socket: WebSocket) {
-    let mut events = state.chat.agent_events(&agent.id);
-    let (mut tx, mut rx) = socket.split();
+    let events = state.chat.agent_events(&agent.id);
     state.chat.agent_online(&agent.id, true);
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
     let first = json!({"type": "queue", "handoffs": handoffs}).to_string();
-    if tx.send(WsMessage::Text(first.into())).await.is_ok() {
-        loop {
-            tokio::select! {
-                event = events.recv() => {
-                    let Some(frame) = outgoing(event) else { break };
-                    if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
-                        break;
-                    }
-                }
-                incoming = rx.next() => match incoming {
-                    // "The agent is typing" goes on to the customer; nothing else needs an answer.
-                    Some(Ok(WsMessage::Text(text))) => {
-                        if let Ok(frame) = serde_json::from_str::<serde_json::Value>(text.as_str())
-                            && let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str())
-                        {
-                            state.chat.agent_typing(&agent, conv).await;
-                        }
-                    }
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) | None => break,
-                },
+    super::live::pump(socket, events, Some(first), |text| {
+        let (state, agent) = (state.clone(), agent.clone());
+        async move {
+            if let Ok(frame) = serde_json::from_str::<serde_json::Value>(&text)
+                && let (Some("typing"), Some(conv)) = (frame["type"].as_str(), frame["conversation_id"].as_str())
+            {
+                state.chat.agent_typing(&agent, conv).await;
             }
+            None
         }
-    }
+    })
+    .await;
     state.chat.agent_online(&agent.id, false);
 }
 

@@ -3,18 +3,16 @@
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use futures_util::{SinkExt, StreamExt};
 use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::extract::{CustomerSession, JsonBody, JsonQuery, OptionalJsonBody, json_body};
 use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
-use crate::chat::hub::outgoing;
 use crate::chat::{Profile, TurnOutcome, locale_lang};
 use crate::events::{ConvState, Message};
 use crate::store::SessionRow;
@@ -150,41 +148,19 @@ async fn websocket(State(state): State<AppState>, CustomerSession(session): Cust
     upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, session, socket))
 }
 
-/// One WebSocket client: frames from the hub out, customer messages in.
+/// One WebSocket client: frames from the hub out, customer messages in. Replies reach this client
+/// through the hub like every other listener; only errors are answered directly.
 async fn live(state: AppState, session: SessionRow, socket: WebSocket) {
-    let mut events = state.chat.hub().subscribe(&session.id);
-    let (mut tx, mut rx) = socket.split();
+    let events = state.chat.hub().subscribe(&session.id);
     state.metrics.ws_connected.inc();
-    loop {
-        tokio::select! {
-            event = events.recv() => {
-                let Some(frame) = outgoing(event) else { break };
-                if tx.send(WsMessage::Text(frame.as_ref().into())).await.is_err() {
-                    break;
-                }
-            }
-            incoming = rx.next() => match incoming {
-                Some(Ok(WsMessage::Text(text))) => {
-                    // Replies reach this client through the hub like every other listener; only
-                    // errors are answered directly.
-                    if let Err(e) = ws_message(&state, &session, text.as_str()).await {
-                        let frame = json!({"type": "error", "error": {"code": e.code, "message": e.message}});
-                        if tx.send(WsMessage::Text(frame.to_string().into())).await.is_err() {
-                            break;
-                        }
-                    }
-                }
-                Some(Ok(WsMessage::Binary(_))) => {
-                    let frame = json!({"type": "error", "error": {"code": "invalid_frame", "message": "send JSON text frames"}});
-                    if tx.send(WsMessage::Text(frame.to_string().into())).await.is_err() {
-                        break;
-                    }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => break,
-            },
+    super::live::pump(socket, events, None, |text| {
+        let (state, session) = (state.clone(), session.clone());
+        async move {
+            let e = ws_message(&state, &session, &text).await.err()?;
+            Some(json!({"type": "error", "error": {"code": e.code, "message": e.message}}).to_string())
         }
-    }
+    })
+    .await;
     state.metrics.ws_connected.dec();
 }
 

@@ -8,6 +8,7 @@ mod chat;
 mod error;
 mod extract;
 mod health;
+mod live;
 pub mod metrics;
 mod nlu;
 mod orders;
