@@ -238,6 +238,25 @@ mod tests {
     }
 
     #[test]
+    fn order_markers_in_all_eleven_languages() {
+        for text in [
+            "заказ № 100 017 где?",
+            "тапсырыс нөмірі 100 017",
+            "order # 100-017 please",
+            "де моє замовлення № 100 017",
+            "buyurtma raqami 100 017",
+            "sipariş no: 100 017",
+            "Bestellnummer 100-017",
+            "pedido nº 100 017",
+            "commande n° 100 017",
+            "订单号 100 017",
+            "رقم الطلب ١٠٠ ٠١٧",
+        ] {
+            assert_eq!(of(text, "order_id"), ["100017"], "{text}");
+        }
+    }
+
+    #[test]
     fn spans_stay_in_original_characters() {
         let text = "طلبي رقم ١٠٠٠٢٤ متى";
         let e = EntityExtractor::default().extract(text);

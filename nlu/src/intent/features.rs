@@ -53,7 +53,7 @@ pub struct NgramFeaturizer {
 }
 
 /// Bumped whenever the features a text yields change, so saved models are retrained.
-pub const FEATURIZER_VERSION: u32 = 3;
+pub const FEATURIZER_VERSION: u32 = 4;
 
 /// Which block a feature belongs to; blocks are normalised separately.
 const CHAR_BLOCK: u64 = 1;
@@ -164,7 +164,7 @@ impl NgramFeaturizer {
 
 /// Folds spelling variants that carry no meaning for intent: Arabic alef forms, alef maqsura and
 /// ta marbuta, tatweel and short-vowel marks (writers use them inconsistently), the typographic
-/// apostrophes of Uzbek oʻ/gʻ, Russian ё (mostly typed as е) and the digits of every script.
+/// apostrophes of Uzbek oʻ/gʻ and the digits of every script ("١٠٠٠٢٤" reads as "100024").
 fn fold_spelling(c: char) -> Option<char> {
     if !c.is_ascii()
         && let Some(d) = crate::text::digit_value(c)
@@ -172,7 +172,6 @@ fn fold_spelling(c: char) -> Option<char> {
         return char::from_digit(d, 10);
     }
     Some(match c {
-        'ё' => 'е',
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ى' => 'ي',
         'ة' => 'ه',
