@@ -136,8 +136,8 @@ enum NluCommand {
         #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
         models: PathBuf,
     },
-    /// Trains the emotion model (models/emotion) from public emotion data: GoEmotions train and
-    /// the 80% training part of XED.
+    /// Trains the emotion model (models/emotion) from public emotion data (GoEmotions train and
+    /// the 80% training part of XED) and neutral lines in every language from the content.
     TrainEmotion {
         /// Folder holding goemotions/ and xed/ (e.g. ../shared/data).
         #[arg(long)]
@@ -271,14 +271,19 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
                     train.push(Labelled { text: ex.text.clone(), label });
                 }
             }
+            // Neutral lines in every language from the bot's own content (see `neutral_examples`).
+            let paths = ModelPaths::new(models);
+            let content = komek_nlu::content::Content::load(&paths.content())?;
+            let cues = komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
+            train.extend(komek_nlu::emotion::neutral_examples(&content, &cues));
             let started = std::time::Instant::now();
             let config = TrainConfig { epochs: 4, batch_size: 64, learning_rate: 0.01, hidden: 0, members: 1, ..TrainConfig::default() };
             let ngrams = NgramConfig { min_df: 3, ..NgramConfig::default() };
             let mut model = IntentModel::train(&train, ngrams, &config, &mut |e, n| eprint!("\rtraining: {e}/{n}"))?;
             eprintln!();
             model.round_to_f16();
-            let dir = ModelPaths::new(models).root.join("emotion");
-            komek_nlu::intent::artifacts::save(&model, &dir, "goemotions-train+xed-80")?;
+            let dir = paths.root.join("emotion");
+            komek_nlu::intent::artifacts::save(&model, &dir, "goemotions-train+xed-80+content-neutral")?;
             println!("trained the emotion model on {} examples in {:.1}s; {}", train.len(), started.elapsed().as_secs_f64(), dir.display());
             Ok(())
         }

@@ -20,9 +20,9 @@ fn main() {
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/lingua-langid/test.jsonl")));
-    let examples = read_jsonl(&path).unwrap_or_else(|e| panic!("{e}"));
-    let examples: Vec<_> =
-        examples.into_iter().filter(|e| e.lang.as_deref().and_then(Lang::from_code).is_some_and(|l| LINGUA_SET.contains(&l))).collect();
+    let all = read_jsonl(&path).unwrap_or_else(|e| panic!("{e}"));
+    let (examples, foreign): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|e| e.lang.as_deref().and_then(Lang::from_code).is_some_and(|l| LINGUA_SET.contains(&l)));
     println!("data: {} ({} lines in {} languages)\n", path.display(), examples.len(), LINGUA_SET.len());
 
     let mut rows: Vec<(&str, LangEvalReport)> = Vec::new();
@@ -80,6 +80,46 @@ fn main() {
         }
         println!();
     }
+    unsupported_table(&examples, &foreign);
+}
+
+/// The product detector on the languages it does not speak (the file's other lines): how often it
+/// names the language (`unsupported`), names another unsupported one, or maps the line onto a
+/// spoken language; and how often lines of spoken languages are wrongly called foreign or romanized.
+fn unsupported_table(examples: &[komek_nlu::eval::Example], foreign: &[komek_nlu::eval::Example]) {
+    let d = LanguageDetector::default();
+    let mut per: std::collections::BTreeMap<(String, String), [usize; 3]> = std::collections::BTreeMap::new();
+    for e in foreign {
+        let (Some(lang), Some(kind)) = (e.lang.clone(), e.kind.clone()) else { continue };
+        let got = d.detect(&e.text).and_then(|x| x.unsupported);
+        let row = per.entry((lang.clone(), kind)).or_default();
+        row[0] += 1;
+        row[1] += usize::from(got == Some(lang.as_str()));
+        row[2] += usize::from(got.is_some());
+    }
+    println!("\nlanguages Komek does not speak (product detector): named / called unsupported, per kind of text:\n");
+    println!("| language | sentence | word pair | single word |");
+    println!("|---|---|---|---|");
+    let langs: std::collections::BTreeSet<String> = per.keys().map(|k| k.0.clone()).collect();
+    for l in langs {
+        let cell = |kind: &str| {
+            per.get(&(l.clone(), kind.to_string()))
+                .map_or("-".to_string(), |r| format!("{:.0}% / {:.0}%", 100.0 * r[1] as f64 / r[0] as f64, 100.0 * r[2] as f64 / r[0] as f64))
+        };
+        println!("| {l} | {} | {} | {} |", cell("sentence"), cell("word-pair"), cell("single-word"));
+    }
+    let (mut n, mut unsupported, mut romanized) = (0, 0, 0);
+    for e in examples {
+        let x = d.detect(&e.text);
+        n += 1;
+        unsupported += usize::from(x.as_ref().is_some_and(|x| x.unsupported.is_some()));
+        romanized += usize::from(x.as_ref().is_some_and(|x| x.romanized));
+    }
+    println!(
+        "\nspoken languages: {n} lines, wrongly called unsupported {unsupported} ({:.2}%), romanized {romanized} ({:.2}%)",
+        100.0 * unsupported as f64 / n as f64,
+        100.0 * romanized as f64 / n as f64
+    );
 }
 
 fn to_whatlang(l: Lang) -> Option<whatlang::Lang> {

@@ -45,6 +45,8 @@ fn main() {
     for (name, f) in [
         ("  language", &(|t: &str| _ = std::hint::black_box(nlu.detector.detect(t))) as &dyn Fn(&str)),
         ("  intent", &|t: &str| _ = std::hint::black_box(nlu.intents.predict(t))),
+        ("  emotion model", &|t: &str| _ = std::hint::black_box(nlu.emotion.as_ref().map(|m| m.predict(t)))),
+        ("  form", &|t: &str| _ = std::hint::black_box(komek_nlu::form::form_of(t))),
         ("  entities", &|t: &str| _ = std::hint::black_box(nlu.entities.extract(t))),
         ("  cues", &|t: &str| _ = std::hint::black_box(nlu.cues.hits(t))),
     ] {

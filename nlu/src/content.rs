@@ -28,6 +28,10 @@ pub struct IntentDef {
     /// Always goes to a human at once (an explicit request for a person).
     #[serde(default)]
     pub handoff: bool,
+    /// Changes something for the customer (an address, a return): acted on only when the model is
+    /// sure (a stricter action threshold, like sensitive and handoff intents).
+    #[serde(default)]
+    pub careful: bool,
 }
 
 /// A training example with its language.

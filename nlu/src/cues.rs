@@ -1,5 +1,5 @@
-//! Lexical cues per language from `models/content/cues/<lang>.toml`: anger, distress, repeated
-//! effort, praise and explicit requests for a person. Matching follows the files' header: lower
+//! Lexical cues per language from `models/content/cues/<lang>.toml` (and `emoji.toml`, of no
+//! language): anger, distress, repeated effort, praise and explicit requests for a person. Matching follows the files' header: lower
 //! case; an entry with a space, or in a script without spaces between words (CJK, Arabic), matches
 //! anywhere; a single word matches any word that starts with it.
 
@@ -44,14 +44,27 @@ pub struct CueHits {
     pub human: u32,
 }
 
+impl CueHits {
+    /// The larger count of each kind (two readings of one text).
+    pub fn max(self, other: CueHits) -> CueHits {
+        CueHits {
+            anger: self.anger.max(other.anger),
+            upset: self.upset.max(other.upset),
+            repeat: self.repeat.max(other.repeat),
+            positive: self.positive.max(other.positive),
+            human: self.human.max(other.human),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Cues {
     /// Single-word stems by their text: a word matches each of its prefixes found here.
-    stems: crate::fast_hash::FastMap<String, Vec<Cue>>,
+    stems: crate::fast_map::FastMap<String, Vec<Cue>>,
     longest_stem: usize,
     /// Phrases and entries of scripts without spaces, matched as substrings, indexed by their
     /// first character so a text is scanned once.
-    phrases: crate::fast_hash::FastMap<char, Vec<(String, Cue)>>,
+    phrases: crate::fast_map::FastMap<char, Vec<(String, Cue)>>,
 }
 
 impl Cues {
@@ -68,7 +81,8 @@ impl Cues {
 
     fn add_file(&mut self, text: &str) -> Result<(), String> {
         let file: CueFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        if crate::lang::Lang::from_code(&file.lang).is_none() {
+        // "any": cues of no language (emoji).
+        if file.lang != "any" && crate::lang::Lang::from_code(&file.lang).is_none() {
             return Err(format!("unsupported language {:?}", file.lang));
         }
         for (list, kind) in [

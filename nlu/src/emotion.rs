@@ -16,6 +16,13 @@ pub enum EmotionLabel {
     Positive,
 }
 
+impl Emotion {
+    /// No emotion to speak of.
+    pub fn neutral() -> Self {
+        Emotion { label: EmotionLabel::Neutral, score: 1.0 }
+    }
+}
+
 impl EmotionLabel {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,10 +45,11 @@ pub struct Emotion {
     pub score: f32,
 }
 
-/// From this score on an angry or upset message is a reason to hand over to a person.
-pub const STRONG_EMOTION: f32 = 0.75;
 /// Below this much evidence a message is neutral.
 const MIN_SIGNAL: f32 = 0.35;
+/// A label weaker than this is reported as neutral: an agent (and the handoff brief) should not
+/// read "angry 30%" into a routine question (chosen on nlu/tests/data/emotion_chat_dev.jsonl).
+const MIN_LABEL_SCORE: f32 = 0.4;
 
 /// Labels of the emotion model, in the order of its (sorted) classes.
 pub const MODEL_LABELS: [&str; 4] = ["angry", "neutral", "positive", "upset"];
@@ -67,10 +75,39 @@ pub fn probabilities_of(p: crate::intent::IntentPrediction) -> [f32; 4] {
     out
 }
 
+/// Neutral examples in every language for the emotion model, from the bot's own training content:
+/// the public emotion data has neutral lines only in English, which taught the model that any
+/// other language is emotional. Examples of sensitive intents (complaints) and any with an emotion
+/// cue are left out; the typed variants of Russian and Kazakh are included.
+pub fn neutral_examples(content: &crate::content::Content, cues: &crate::cues::Cues) -> Vec<crate::intent::Labelled> {
+    let calm: Vec<crate::content::ContentExample> = content
+        .examples
+        .iter()
+        .filter(|e| !content.intent(&e.intent).is_some_and(|d| d.sensitive))
+        .filter(|e| {
+            let h = cues.hits(&e.text);
+            h.anger + h.upset + h.repeat + h.positive == 0
+        })
+        .cloned()
+        .collect();
+    crate::intent::augment::augment(&calm)
+        .into_iter()
+        .map(|l| crate::intent::Labelled { text: l.text, label: "neutral".into() })
+        .collect()
+}
+
 /// Weighs the evidence of one message: cue hits, typography and (when present) the model.
 pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
     let (shouting, exclaiming) = typography(text);
     let [m_angry, _, m_positive, m_upset] = model.unwrap_or([0.0; 4]).map(|p| MODEL_WEIGHT * (p - MODEL_FLOOR).max(0.0));
+    let strength = |s: f32| 1.0 - (-s).exp();
+    let neutral = |rest: f32| Emotion { label: EmotionLabel::Neutral, score: 1.0 - strength(rest) };
+    // A polite request for a person is not an emotion: words of anger or distress, repeated
+    // effort or typography make it one, the model's reading of "operator" does not.
+    let emotional_words = hits.anger + hits.upset + hits.repeat > 0;
+    if hits.human > 0 && !emotional_words && !shouting && !exclaiming {
+        return neutral(0.0);
+    }
     let anger = hits.anger as f32
         + 0.5 * hits.repeat as f32
         + if shouting { 1.0 } else { 0.0 }
@@ -78,22 +115,21 @@ pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
         + m_angry;
     let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + m_upset;
     let positive = if hits.anger + hits.upset > 0 { 0.0 } else { hits.positive as f32 + m_positive };
-    let strength = |s: f32| 1.0 - (-s).exp();
     let (label, signal) = [(EmotionLabel::Angry, anger), (EmotionLabel::Upset, upset), (EmotionLabel::Positive, positive)]
         .into_iter()
         .fold((EmotionLabel::Neutral, 0.0f32), |best, (l, s)| if s > best.1 { (l, s) } else { best });
-    if signal < MIN_SIGNAL {
-        return Emotion { label: EmotionLabel::Neutral, score: 1.0 - strength(anger.max(upset).max(positive)) };
+    if signal < MIN_SIGNAL || strength(signal) < MIN_LABEL_SCORE {
+        return neutral(anger.max(upset).max(positive));
     }
     Emotion { label, score: strength(signal) }
 }
 
-/// (mostly capitals over at least 8 cased letters, two or more "!" in a row)
+/// (mostly capitals over at least 8 cased letters; a run of "!" and "?" of two or more with a "!"
+/// in it: "!!", "?!", "!?")
 fn typography(text: &str) -> (bool, bool) {
     let mut upper = 0usize;
     let mut cased = 0usize;
-    let mut bangs = 0usize;
-    let mut max_bangs = 0usize;
+    let (mut run, mut bang_in_run, mut exclaiming) = (0usize, false, false);
     for c in text.chars().take(4000) {
         if c.is_uppercase() {
             upper += 1;
@@ -101,14 +137,17 @@ fn typography(text: &str) -> (bool, bool) {
         } else if c.is_lowercase() {
             cased += 1;
         }
-        if c == '!' || c == '！' {
-            bangs += 1;
-            max_bangs = max_bangs.max(bangs);
-        } else if !c.is_whitespace() {
-            bangs = 0;
+        match c {
+            '!' | '！' | '?' | '？' => {
+                run += 1;
+                bang_in_run |= c == '!' || c == '！';
+                exclaiming |= run >= 2 && bang_in_run;
+            }
+            c if c.is_whitespace() => {}
+            _ => (run, bang_in_run) = (0, false),
         }
     }
-    (cased >= 8 && upper * 10 >= cased * 7, max_bangs >= 2)
+    (cased >= 8 && upper * 10 >= cased * 7, exclaiming)
 }
 
 #[cfg(test)]
@@ -119,8 +158,30 @@ mod tests {
     fn typography_alone_can_make_anger() {
         let e = judge("ГДЕ МОЙ ЗАКАЗ!!!", &CueHits::default(), None);
         assert_eq!(e.label, EmotionLabel::Angry);
-        assert!(e.score >= STRONG_EMOTION, "{e:?}");
+        // The shipped handoff policy's strong-emotion threshold.
+        assert!(e.score >= 0.75, "{e:?}");
         assert_eq!(judge("где мой заказ", &CueHits::default(), None).label, EmotionLabel::Neutral);
         assert_eq!(judge("", &CueHits::default(), None).label, EmotionLabel::Neutral);
+        assert!(typography("это вообще нормально?!").1);
+        assert!(typography("что?? !").1);
+        assert!(!typography("что??").1);
+    }
+
+    #[test]
+    fn a_polite_request_for_a_person_is_neutral() {
+        let human = CueHits { human: 1, ..CueHits::default() };
+        let model_says_angry = Some([0.8, 0.0, 0.1, 0.1]);
+        let e = judge("kann ich mit nem echten Mitarbeiter sprechen?", &human, model_says_angry);
+        assert_eq!(e.label, EmotionLabel::Neutral);
+        let angry = CueHits { human: 1, anger: 1, ..CueHits::default() };
+        assert_eq!(judge("вы мошенники, дайте человека", &angry, None).label, EmotionLabel::Angry);
+        assert_eq!(judge("ДАЙТЕ ЧЕЛОВЕКА НЕМЕДЛЕННО", &human, None).label, EmotionLabel::Angry);
+    }
+
+    #[test]
+    fn a_weak_label_is_neutral() {
+        // The model alone, a little more angry than not: no label for the agent to misread.
+        let e = judge("во сколько вы открываетесь?", &CueHits::default(), Some([0.5, 0.2, 0.2, 0.1]));
+        assert_eq!(e.label, EmotionLabel::Neutral, "{e:?}");
     }
 }

@@ -5,12 +5,14 @@ pub mod cues;
 pub mod entities;
 pub mod emotion;
 mod error;
-mod fast_hash;
+mod fast_map;
 pub mod eval;
+pub mod form;
 pub mod intent;
 pub mod lang;
 pub mod parse;
 mod rng;
+pub mod text;
 
 pub use error::NluError;
 pub use lang::{Detection, Lang, LanguageDetector};

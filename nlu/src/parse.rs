@@ -8,21 +8,52 @@ use serde::{Deserialize, Serialize};
 use crate::NluError;
 use crate::content::{Content, IntentDef};
 use crate::cues::Cues;
-use crate::emotion::{Emotion, STRONG_EMOTION, judge, model_probabilities, probabilities_of};
+use crate::cues::CueHits;
+use crate::emotion::{Emotion, judge, model_probabilities, probabilities_of};
 use crate::entities::{Entity, EntityExtractor};
+use crate::form::{MessageForm, form_of};
 use crate::intent::{IntentModel, OUT_OF_SCOPE, artifacts};
-use crate::lang::{Lang, LanguageDetector};
+use crate::lang::{ConversationLanguage, Lang, LanguageDecision, LanguageDetector, Switch, requested_language, translit};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LangResult {
     pub code: Lang,
     pub confidence: f32,
+    /// Russian or Kazakh typed in Latin letters ("zdravstvuyte", "salem"): `code` is the language,
+    /// and replies go in its Cyrillic script.
+    #[serde(default)]
+    pub romanized: bool,
+    /// A language the bot does not speak (ISO 639-1: "ja", "it", "ky", …); `code` is then the hint
+    /// or the default language, with confidence 0.
+    #[serde(default)]
+    pub unsupported: Option<String>,
+}
+
+impl LangResult {
+    fn new(code: Lang, confidence: f32) -> Self {
+        Self { code, confidence, romanized: false, unsupported: None }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scored {
     pub name: String,
     pub confidence: f32,
+    /// The intent's action threshold (calibrated on held-out training content): below it the
+    /// dialogue should ask a one-tap clarification rather than act.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f32>,
+}
+
+impl Scored {
+    fn new(name: &str, confidence: f32) -> Self {
+        Self { name: name.to_string(), confidence, threshold: None }
+    }
+
+    /// Confident enough to act on: at or above its threshold (no threshold: always).
+    pub fn is_sure(&self) -> bool {
+        self.threshold.is_none_or(|t| self.confidence >= t)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +83,10 @@ pub struct Parse {
     pub entities: Vec<Entity>,
     pub emotion: Emotion,
     pub escalate: Escalation,
+    /// What kind of message it is: `text`, or `markup`, `code`, `mash`, `emoji`, `link`, `empty`
+    /// (markup, code, mash and links always parse as out of scope).
+    #[serde(default)]
+    pub form: MessageForm,
 }
 
 /// How many ranked intents a parse carries.
@@ -68,6 +103,10 @@ pub struct Nlu {
     pub emotion: Option<IntentModel>,
     /// Used when a message has no letters and no hint is given.
     pub default_lang: Lang,
+    /// From this emotion score on an angry or upset message alone calls for a person. Read from
+    /// `content/handoff-policy.toml` (`[thresholds] strong_emotion`), the one source the handoff
+    /// policy reads too; `None` (no policy file) means emotion alone never escalates a parse.
+    pub strong_emotion: Option<f32>,
 }
 
 impl Nlu {
@@ -93,17 +132,45 @@ impl Nlu {
             Err(NluError::Io { .. }) => None,
             Err(e) => return Err(e),
         };
+        let strong_emotion = read_strong_emotion(&models.join("content/handoff-policy.toml"))?;
         let detector = LanguageDetector::new(languages);
         detector.warm_up();
-        Ok(Self { detector, intents, defs: content.intents, entities, cues, emotion, default_lang: languages.first().copied().unwrap_or(Lang::Ru) })
+        Ok(Self {
+            detector,
+            intents,
+            defs: content.intents,
+            entities,
+            cues,
+            emotion,
+            default_lang: languages.first().copied().unwrap_or(Lang::Ru),
+            strong_emotion,
+        })
+    }
+
+    /// Sets the strong-emotion threshold (e.g. from a handoff policy loaded elsewhere).
+    pub fn set_strong_emotion(&mut self, threshold: f32) {
+        self.strong_emotion = Some(threshold);
     }
 
     pub fn parse(&self, text: &str, hint: Option<Lang>) -> Parse {
-        let lang = match self.detector.detect(text) {
-            Some(d) if hint.is_none() || d.letters >= 4 && d.confidence >= 0.5 => LangResult { code: d.lang, confidence: d.confidence },
-            Some(d) => LangResult { code: hint.unwrap_or(d.lang), confidence: d.confidence.min(0.5) },
-            None => LangResult { code: hint.unwrap_or(self.default_lang), confidence: 0.0 },
+        self.parse_expecting(text, hint, None)
+    }
+
+    /// The parse of a message that may answer the bot's question for `expecting` (an entity type
+    /// such as `order_id`): "100 017" then is the order number even without a marker word.
+    pub fn parse_expecting(&self, text: &str, hint: Option<Lang>, expecting: Option<&str>) -> Parse {
+        let form = form_of(text);
+        let detection = self.detector.detect(text);
+        let unsupported = detection.as_ref().and_then(|d| d.unsupported);
+        let romanized = detection.as_ref().is_some_and(|d| d.romanized);
+        let lang = match &detection {
+            // Not a language the bot speaks: the channel's or the default, and no confidence.
+            Some(d) if d.unsupported.is_some() => LangResult::new(hint.unwrap_or(self.default_lang), 0.0),
+            Some(d) if hint.is_none() || d.letters >= 4 && d.confidence >= 0.5 => LangResult::new(d.lang, d.confidence),
+            Some(d) => LangResult::new(hint.unwrap_or(d.lang), d.confidence.min(0.5)),
+            None => LangResult::new(hint.unwrap_or(self.default_lang), 0.0),
         };
+        let lang = LangResult { romanized, unsupported: unsupported.map(str::to_string), ..lang };
 
         // The emotion model reads the same n-grams as the intent model: extract them once.
         let intent_ngrams = self.intents.featurizer.as_ngram();
@@ -116,27 +183,43 @@ impl Nlu {
             }
             _ => (self.intents.predict(text), self.emotion.as_ref().map(|m| model_probabilities(m, text))),
         };
-        // With no letters (a bare number, emoji) the classifier has nothing to read: out of scope,
-        // and the dialogue decides from entities and context.
-        let prediction = if text.chars().any(char::is_alphabetic) { prediction } else { prediction.out_of_scope() };
-        let hits = self.cues.hits(text);
+        // With no letters (a bare number, emoji) the classifier has nothing to read; markup, code,
+        // mash and bare links are not requests; a language the bot does not speak is not
+        // understood. Out of scope, and the dialogue decides from entities and context.
+        let readable = text.chars().any(char::is_alphabetic) && !form.is_noise() && unsupported.is_none();
+        let prediction = if readable { prediction } else { prediction.out_of_scope() };
+        let mut hits = self.cues.hits(text);
+        if romanized {
+            // Cue words are written in Cyrillic: read "pozovite operatora" as "позовите оператора".
+            let cyrillic = translit::latin_to_cyrillic(text, lang.code == Lang::Kk);
+            hits = hits.max(self.cues.hits(&cyrillic));
+        }
+        if matches!(form, MessageForm::Code | MessageForm::Link | MessageForm::Mash) {
+            // Words inside code or spam ("TaskManager", "operator") are not the customer's.
+            hits = CueHits::default();
+        }
         let handoff_intent = self.defs.iter().find(|d| d.handoff);
         let (intent, mut ranking) = match handoff_intent {
             // An explicit request for a person wins over whatever else the message is about.
             Some(def) if hits.human > 0 && prediction.name != def.name => {
                 let p = prediction.ranking.iter().find(|(n, _)| *n == def.name).map_or(0.0, |(_, p)| *p);
-                (Scored { name: def.name.clone(), confidence: p.max(0.9) }, prediction.ranking.clone())
+                (Scored::new(&def.name, p.max(0.9)), prediction.ranking.clone())
             }
-            _ => (Scored { name: prediction.name.clone(), confidence: prediction.confidence }, prediction.ranking.clone()),
+            _ => (Scored::new(&prediction.name, prediction.confidence), prediction.ranking.clone()),
         };
         ranking.truncate(RANKING_LEN);
-        let ranking = ranking.into_iter().map(|(name, confidence)| Scored { name, confidence }).collect();
+        let threshold = |s: Scored| Scored { threshold: self.intents.threshold(&s.name), ..s };
+        let ranking = ranking.into_iter().map(|(name, confidence)| threshold(Scored::new(&name, confidence))).collect();
+        let intent = threshold(intent);
 
-        let emotion = judge(text, &hits, emotion_probs);
+        let emotion = match form {
+            MessageForm::Code | MessageForm::Link | MessageForm::Mash => Emotion::neutral(),
+            _ => judge(text, &hits, emotion_probs),
+        };
         let def = self.defs.iter().find(|d| d.name == intent.name);
         let reason = if def.is_some_and(|d| d.handoff) {
             Some(EscalationReason::CustomerRequest)
-        } else if emotion.label.is_negative() && emotion.score >= STRONG_EMOTION {
+        } else if emotion.label.is_negative() && self.strong_emotion.is_some_and(|t| emotion.score >= t) {
             Some(EscalationReason::NegativeEmotion)
         } else if def.is_some_and(|d| d.sensitive) && intent.name != OUT_OF_SCOPE {
             Some(EscalationReason::SensitiveIntent)
@@ -147,9 +230,75 @@ impl Nlu {
             lang,
             intent,
             ranking,
-            entities: self.entities.extract(text),
+            entities: self.entities.extract_expecting(text, expecting),
             emotion,
             escalate: Escalation { needed: reason.is_some(), reason },
+            form,
         }
     }
+
+    /// Takes a customer message into the conversation's language like
+    /// [`ConversationLanguage::observe`], but a message made of what carries no language (an
+    /// address, order and phone numbers, e-mails, names) or one that answers the bot's question
+    /// for `expecting` in a word or two never moves it: "г. Астана, ул. Кенесары 40, кв 15" keeps a
+    /// Russian conversation Russian.
+    pub fn observe_language(&self, state: &mut ConversationLanguage, text: &str, expecting: Option<&str>) -> LanguageDecision {
+        let words = language_evidence_words(text, &self.entities.extract_expecting(text, expecting));
+        let answer_only = expecting.is_some() && words <= ANSWER_WORDS;
+        if (words == 0 || answer_only) && requested_language(text).is_none() && state.is_established() {
+            let detection = self.detector.detect(text);
+            return LanguageDecision { lang: state.current(), changed: false, reason: Switch::Kept, detection };
+        }
+        state.observe(&self.detector, text)
+    }
+}
+
+/// A reply to the bot's question of up to this many words (besides its entities and names) is an
+/// answer, not a sign of the customer's language.
+const ANSWER_WORDS: usize = 3;
+
+/// Words of a message that tell its language: not inside an entity, not a name (a capitalised
+/// word inside a sentence), not an abbreviation of one or two letters.
+fn language_evidence_words(text: &str, entities: &[Entity]) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let mut count = 0;
+    let mut i = 0;
+    let mut sentence_start = true;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            if matches!(chars[i], '.' | '!' | '?' | '\n') {
+                sentence_start = true;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphabetic() {
+            i += 1;
+        }
+        let in_entity = entities.iter().any(|e| e.start <= start && i <= e.end);
+        let name = chars[start].is_uppercase() && !sentence_start;
+        sentence_start = false;
+        if !in_entity && !name && i - start > 2 {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// `[thresholds] strong_emotion` of a handoff policy file; `None` when there is no such file.
+fn read_strong_emotion(path: &Path) -> Result<Option<f32>, NluError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(NluError::Io { path: path.display().to_string(), source }),
+    };
+    let content_err = |message: String| NluError::Content { file: path.display().to_string(), message };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| content_err(e.to_string()))?;
+    let value = table
+        .get("thresholds")
+        .and_then(|t| t.get("strong_emotion"))
+        .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+        .ok_or_else(|| content_err("[thresholds] strong_emotion (a number) is missing".into()))?;
+    Ok(Some(value as f32))
 }

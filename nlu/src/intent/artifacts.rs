@@ -2,7 +2,7 @@
 //! matrices in f16) and `config.json` (labels, settings, calibration, the content hash it was
 //! trained from) in one folder.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use half::f16;
@@ -32,6 +32,9 @@ pub struct ArtifactConfig {
     pub oos_score: OosScore,
     /// Hash of the content the model was trained from (see `Content::hash`).
     pub content_hash: String,
+    /// Per-intent action thresholds (absent in models trained before they existed).
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, f32>,
 }
 
 /// Reads only `config.json` (cheap), e.g. to see whether the model matches the content.
@@ -80,6 +83,7 @@ pub fn save(model: &IntentModel, dir: &Path, content_hash: &str) -> Result<(), N
         oos_threshold: model.oos_threshold,
         oos_score: model.oos_score,
         content_hash: content_hash.to_string(),
+        thresholds: model.thresholds.clone(),
     };
     let path = dir.join(CONFIG_FILE);
     let json = serde_json::to_string_pretty(&config).map_err(|e| NluError::Model(e.to_string()))?;
@@ -132,6 +136,7 @@ pub fn load(dir: &Path) -> Result<(IntentModel, ArtifactConfig), NluError> {
         temperature: config.temperature,
         oos_threshold: config.oos_threshold,
         oos_score: config.oos_score,
+        thresholds: config.thresholds.clone(),
     };
     Ok((model, config))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fast_hash::FastMap;
+use crate::fast_map::FastMap;
 use crate::lang::ngram_table::NgramHasher;
 
 /// A sparse vector: sorted, distinct indices below [`Featurizer::dim`].
@@ -53,7 +53,7 @@ pub struct NgramFeaturizer {
 }
 
 /// Bumped whenever the features a text yields change, so saved models are retrained.
-pub const FEATURIZER_VERSION: u32 = 2;
+pub const FEATURIZER_VERSION: u32 = 4;
 
 /// Which block a feature belongs to; blocks are normalised separately.
 const CHAR_BLOCK: u64 = 1;
@@ -86,10 +86,6 @@ impl NgramFeaturizer {
             })
             .collect();
         Self { config, vocab }
-    }
-
-    pub fn vocab_len(&self) -> usize {
-        self.vocab.len()
     }
 
     /// The vocabulary as (feature hashes, idf), both indexed by feature index.
@@ -167,9 +163,14 @@ impl NgramFeaturizer {
 }
 
 /// Folds spelling variants that carry no meaning for intent: Arabic alef forms, alef maqsura and
-/// ta marbuta, tatweel and short-vowel marks (writers use them inconsistently), and the typographic
-/// apostrophes of Uzbek oʻ/gʻ.
+/// ta marbuta, tatweel and short-vowel marks (writers use them inconsistently), the typographic
+/// apostrophes of Uzbek oʻ/gʻ and the digits of every script ("١٠٠٠٢٤" reads as "100024").
 fn fold_spelling(c: char) -> Option<char> {
+    if !c.is_ascii()
+        && let Some(d) = crate::text::digit_value(c)
+    {
+        return char::from_digit(d, 10);
+    }
     Some(match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ى' => 'ي',

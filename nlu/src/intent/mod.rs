@@ -1,6 +1,7 @@
 //! Intent classification: features, a candle-trained linear model, calibration.
 
 pub mod artifacts;
+pub mod augment;
 pub mod encoder;
 pub mod features;
 pub mod model;

@@ -1,6 +1,7 @@
 //! Training the model the bot ships with, from the content in `models/content`.
 
-use super::model::{IntentModel, Labelled};
+use super::augment::augment;
+use super::model::IntentModel;
 use super::{NgramConfig, TrainConfig};
 use crate::NluError;
 use crate::content::Content;
@@ -23,10 +24,12 @@ pub fn public_benchmark_config(examples: usize) -> TrainConfig {
 pub fn artifact_key(content: &Content) -> String {
     use sha2::{Digest, Sha256};
     let settings = format!(
-        "{:?} {:?} {CALIBRATION_SHARE} features v{}",
+        "{:?} {:?} {CALIBRATION_SHARE} features v{} augmentation {} thresholds {}",
         shipped_train_config(),
         NgramConfig::default(),
-        super::features::FEATURIZER_VERSION
+        super::features::FEATURIZER_VERSION,
+        super::augment::AUGMENTATION,
+        super::model::THRESHOLD_SETTINGS,
     );
     let digest = Sha256::digest(format!("{}\n{settings}", content.hash).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -35,33 +38,38 @@ pub fn artifact_key(content: &Content) -> String {
 /// Share of each intent's examples held back to fit the calibration before the final training.
 const CALIBRATION_SHARE: f64 = 0.15;
 
-/// Trains on a stratified 85% of the content, fits temperature and out-of-scope threshold on the
-/// other 15%, then trains on everything and keeps that calibration. Weights are rounded to the f16
-/// precision they are stored in, so a saved and reloaded model predicts exactly the same.
+/// Trains on a stratified 85% of the content (with its typed variants, see [`augment`]), fits
+/// temperature, out-of-scope threshold and the per-intent action thresholds on the other 15% (and
+/// its variants), then trains on everything and keeps that calibration. Weights are rounded to the
+/// f16 precision they are stored in, so a saved and reloaded model predicts exactly the same.
 pub fn train_shipped(content: &Content, progress: &mut dyn FnMut(&str, usize, usize)) -> Result<IntentModel, NluError> {
     let config = shipped_train_config();
-    let data = content.training_data();
-    let (fit, held) = stratified_split(&data, CALIBRATION_SHARE, config.seed);
+    let (fit, held) = stratified_split(&content.examples, |e| e.intent.as_str(), CALIBRATION_SHARE, config.seed);
+    let (fit, held) = (augment(&fit), augment(&held));
     let mut probe = IntentModel::train(&fit, NgramConfig::default(), &config, &mut |d, n| progress("calibration model", d, n))?;
     probe.round_to_f16();
     probe.calibrate(&held);
+    let careful: Vec<String> = content.intents.iter().filter(|i| i.careful || i.sensitive || i.handoff).map(|i| i.name.clone()).collect();
+    probe.fit_thresholds(&held, &careful);
+    let data = augment(&content.examples);
     let mut model = IntentModel::train(&data, NgramConfig::default(), &config, &mut |d, n| progress("final model", d, n))?;
     model.round_to_f16();
     model.temperature = probe.temperature;
     model.oos_threshold = probe.oos_threshold;
     model.oos_score = probe.oos_score;
+    model.thresholds = probe.thresholds;
     Ok(model)
 }
 
 /// Deterministic split that holds back `share` of every label's examples.
-pub fn stratified_split(data: &[Labelled], share: f64, seed: u64) -> (Vec<Labelled>, Vec<Labelled>) {
-    let mut labels: Vec<&str> = data.iter().map(|d| d.label.as_str()).collect();
+pub fn stratified_split<T: Clone>(data: &[T], label_of: impl Fn(&T) -> &str, share: f64, seed: u64) -> (Vec<T>, Vec<T>) {
+    let mut labels: Vec<&str> = data.iter().map(&label_of).collect();
     labels.sort_unstable();
     labels.dedup();
     let mut rng = SplitMix64::new(seed ^ 0x5eed);
     let (mut fit, mut held) = (Vec::new(), Vec::new());
     for label in labels {
-        let mut items: Vec<&Labelled> = data.iter().filter(|d| d.label == label).collect();
+        let mut items: Vec<&T> = data.iter().filter(|d| label_of(d) == label).collect();
         rng.shuffle(&mut items);
         let n_held = ((items.len() as f64) * share).round() as usize;
         for (i, item) in items.into_iter().enumerate() {

@@ -115,7 +115,9 @@ impl ConversationLanguage {
             return LanguageDecision { lang: before, changed: false, reason: Switch::Kept, detection };
         }
         let words = count_words(text);
-        let reason = match (&detection, self.current) {
+        // A language the bot does not speak is no evidence for one it does.
+        let evidence = detection.as_ref().filter(|d| d.unsupported.is_none());
+        let reason = match (evidence, self.current) {
             (None, None) => self.fallback_reason(),
             (None, Some(_)) => Switch::Kept,
             (Some(d), None) => {

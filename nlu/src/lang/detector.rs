@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Lang;
 use super::ngram_table::{MISSING, NgramHasher, NgramTables, ScriptTable};
 use super::script::{Script, letter_languages};
+use super::{romanized, unsupported};
 
 /// The n-gram statistics, embedded so that language identification needs no files at run time.
 static NGRAM_DATA: &[u8] = include_bytes!("../../../models/langid/ngrams.bin");
@@ -50,6 +51,26 @@ pub struct Detection {
     pub runner_up: Option<(Lang, f32)>,
     /// Number of letters the decision rests on (short texts deserve less trust).
     pub letters: usize,
+    /// Russian or Kazakh written in Latin letters ("zdravstvuyte", "salem"): `lang` is the Cyrillic
+    /// language, which replies should be written in.
+    pub romanized: bool,
+    /// A language the detector was not set up for (ISO 639-1, e.g. "ja", "it", "ky"); `lang` is
+    /// then only the nearest supported guess (or the first language, with confidence 0).
+    pub unsupported: Option<&'static str>,
+}
+
+/// Everything the detector found out about one text.
+struct Analysis {
+    ranking: Vec<(Lang, f32)>,
+    letters: usize,
+    romanized: bool,
+    unsupported: Option<&'static str>,
+}
+
+impl Analysis {
+    fn new(ranking: Vec<(Lang, f32)>, letters: usize) -> Self {
+        Self { ranking, letters, romanized: false, unsupported: None }
+    }
 }
 
 /// Detects the language of a text among a configurable set of supported languages.
@@ -57,7 +78,18 @@ pub struct Detection {
 pub struct LanguageDetector {
     languages: Vec<Lang>,
     latin_whatlang: Option<whatlang::Detector>,
+    /// whatlang's names of the Latin-script languages the detector is set up for.
+    spoken_latin: Vec<whatlang::Lang>,
+    /// whatlang over those and the other Latin-script languages worth naming.
+    latin_others: whatlang::Detector,
 }
+
+/// A Latin-script text needs this many words and letters before whatlang may call its language
+/// one the bot does not speak, and is asked only when Komek's own ranking is below this and a
+/// foreign letter or word hints at it.
+const UNSUPPORTED_MIN_WORDS: usize = 3;
+const UNSUPPORTED_MIN_LETTERS: usize = 15;
+const UNSUPPORTED_MAX_CONFIDENCE: f32 = 0.9;
 
 impl Default for LanguageDetector {
     fn default() -> Self {
@@ -82,7 +114,9 @@ impl LanguageDetector {
                 .collect();
             whatlang::Detector::with_allowlist(allow)
         });
-        Self { languages: langs, latin_whatlang }
+        let spoken_latin: Vec<whatlang::Lang> = langs.iter().filter_map(|l| to_whatlang(*l)).collect();
+        let latin_others = whatlang::Detector::with_allowlist(spoken_latin.iter().copied().chain(unsupported::LATIN_OTHERS).collect());
+        Self { languages: langs, latin_whatlang, spoken_latin, latin_others }
     }
 
     pub fn languages(&self) -> &[Lang] {
@@ -94,51 +128,102 @@ impl LanguageDetector {
         tables();
     }
 
-    /// The language of `text`, or `None` when it has no letters of a supported language's script
-    /// ("12345", "👍", "").
+    /// The language of `text`, or `None` when it has no letters ("12345", "👍", "") or none of a
+    /// script the detector knows nothing about. A language the bot does not speak is named in
+    /// `unsupported` ("日本語の注文" → Some("ja")).
     pub fn detect(&self, text: &str) -> Option<Detection> {
-        let ranking = self.rank(text);
-        let letters = ranking.1;
-        let mut it = ranking.0.into_iter();
-        let (lang, confidence) = it.next()?;
+        let a = self.analyse(text);
+        let mut it = a.ranking.into_iter();
+        let Some((lang, confidence)) = it.next() else {
+            let first = *self.languages.first()?;
+            return a.unsupported.map(|code| Detection {
+                lang: first,
+                confidence: 0.0,
+                runner_up: None,
+                letters: a.letters,
+                romanized: false,
+                unsupported: Some(code),
+            });
+        };
         let runner_up = it.next().filter(|(_, c)| *c > 0.0);
-        Some(Detection { lang, confidence, runner_up, letters })
+        Some(Detection { lang, confidence, runner_up, letters: a.letters, romanized: a.romanized, unsupported: a.unsupported })
+    }
+
+    /// The n-gram statistics alone (no letter rules, no word lists) among the detector's languages
+    /// of the text's script, best first (used to build word lists).
+    pub fn statistics(&self, text: &str) -> Vec<(Lang, f32)> {
+        let words = split_words(text);
+        let letters: usize = words.iter().map(Vec::len).sum();
+        let Some(script) = dominant_script(&words) else { return Vec::new() };
+        let candidates: Vec<Lang> = self.languages.iter().copied().filter(|l| script.languages().contains(l)).collect();
+        let mut ranking = tables().table(script).map(|t| score_ngrams(&words, letters, t, &candidates)).unwrap_or_default();
+        ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranking
     }
 
     /// All candidate languages with their confidence, best first, and the letter count.
     pub fn rank(&self, text: &str) -> (Vec<(Lang, f32)>, usize) {
+        let a = self.analyse(text);
+        (a.ranking, a.letters)
+    }
+
+    fn analyse(&self, text: &str) -> Analysis {
         let words = split_words(text);
         let letters: usize = words.iter().map(Vec::len).sum();
         if letters == 0 {
-            return (Vec::new(), 0);
+            return Analysis::new(Vec::new(), 0);
         }
+        let foreign_script = unsupported::by_script(text);
         let Some(script) = dominant_script(&words) else {
-            return (Vec::new(), letters);
+            return Analysis { unsupported: foreign_script, ..Analysis::new(Vec::new(), letters) };
         };
+        let mut a = self.rank_in(text, &words, letters, script);
+        a.unsupported = foreign_script.or(a.unsupported);
+        a
+    }
+
+    fn rank_in(&self, text: &str, words: &[Vec<char>], letters: usize, script: Script) -> Analysis {
         let mut candidates: Vec<Lang> =
             self.languages.iter().copied().filter(|l| script.languages().contains(l)).collect();
+        // Russian and Kazakh typed in Latin letters: their words decide before any statistics.
+        let cyrillic: Vec<Lang> = self.languages.iter().copied().filter(|l| matches!(l, Lang::Ru | Lang::Kk)).collect();
+        if script == Script::Latin && !cyrillic.is_empty() {
+            let evidence = romanized::evidence(words);
+            if evidence.hits() > 0
+                && !self.uzbek_words_dominate(text, words, evidence.hits())
+                && let Some((lang, confidence)) = romanized::decide(&evidence, words.len(), &cyrillic)
+            {
+                return Analysis { romanized: true, ..Analysis::new(vec![(lang, confidence)], letters) };
+            }
+        }
+        let unsupported = match script {
+            Script::Cyrillic => unsupported::cyrillic(words),
+            Script::Arabic => unsupported::arabic(words),
+            _ => None,
+        };
         if candidates.is_empty() {
-            return (Vec::new(), letters);
+            return Analysis { unsupported, ..Analysis::new(Vec::new(), letters) };
         }
         if candidates.len() > 1 {
-            if let Some(lang) = rule_decision(&words, &candidates) {
-                return (vec![(lang, 1.0)], letters);
+            if let Some(lang) = rule_decision(words, &candidates) {
+                return Analysis { unsupported, ..Analysis::new(vec![(lang, 1.0)], letters) };
             }
-            candidates = filter_by_letters(&words, &candidates);
+            candidates = filter_by_letters(words, &candidates);
         }
         if candidates.len() == 1 {
-            return (vec![(candidates[0], 1.0)], letters);
+            let unsupported = unsupported.or_else(|| self.latin_unsupported(text, words, script, 1.0));
+            return Analysis { unsupported, ..Analysis::new(vec![(candidates[0], 1.0)], letters) };
         }
 
         let mut ranking = match tables().table(script) {
-            Some(table) => score_ngrams(&words, letters, table, &candidates),
+            Some(table) => score_ngrams(words, letters, table, &candidates),
             None => Vec::new(),
         };
         if candidates.contains(&Lang::Kk) {
-            carry_mixed_kazakh(&words, &mut ranking);
+            carry_mixed_kazakh(words, &mut ranking);
         }
         if candidates.contains(&Lang::Uz) {
-            self.place_uzbek(text, &words, &mut ranking);
+            self.place_uzbek(text, words, &mut ranking);
         }
         if ranking.is_empty() {
             // No statistics for any candidate: the candidates are equally likely.
@@ -146,7 +231,39 @@ impl LanguageDetector {
             ranking = candidates.iter().map(|l| (*l, p)).collect();
         }
         ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        (ranking, letters)
+        let top = ranking.first().map_or(0.0, |r| r.1);
+        let unsupported = unsupported.or_else(|| self.latin_unsupported(text, words, script, top));
+        Analysis { unsupported, ..Analysis::new(ranking, letters) }
+    }
+
+    /// A Latin-script language the bot does not speak (Italian, Polish, …): asked of whatlang
+    /// only for texts of a few words with a hesitant ranking and a foreign letter or word, or with
+    /// two frequent words of one such language.
+    fn latin_unsupported(&self, text: &str, words: &[Vec<char>], script: Script, top: f32) -> Option<&'static str> {
+        if script != Script::Latin || words.len() < UNSUPPORTED_MIN_WORDS {
+            return None;
+        }
+        let letters: usize = words.iter().map(Vec::len).sum();
+        if letters < UNSUPPORTED_MIN_LETTERS {
+            return None;
+        }
+        let hints = unsupported::foreign_hints(words);
+        let hesitant = top < UNSUPPORTED_MAX_CONFIDENCE && (hints.letter || hints.words > 0);
+        if !hesitant && hints.best.is_none_or(|(_, n)| n < 2) {
+            return None;
+        }
+        unsupported::latin(text, &hints, &self.latin_others, &self.spoken_latin)
+    }
+
+    /// Uzbek words outnumber Russian and Kazakh ones (Uzbek and Kazakh share many Latin spellings).
+    fn uzbek_words_dominate(&self, text: &str, words: &[Vec<char>], romanized_hits: usize) -> bool {
+        if !self.languages.contains(&Lang::Uz) {
+            return false;
+        }
+        let cues = uzbek_cue_words();
+        let uz = words.iter().filter(|w| is_uzbek_marked(w) && !w.contains(&'q') || cues.contains(*w)).count()
+            + count_uzbek_apostrophes(text);
+        uz > 0 && uz >= romanized_hits
     }
 
     /// Uzbek (Latin) has no n-gram statistics. Its letters decide: oʻ/gʻ, q not followed by u, and
@@ -184,9 +301,11 @@ impl LanguageDetector {
 }
 
 /// Customers in Kazakhstan mix Russian and Kazakh; when a quarter of the words carry Kazakh-only
-/// letters, the message is Kazakh even if its Russian words outweigh them statistically.
+/// letters, or are Kazakh words typed with Russian letters ("кашан", "тапсырысым"), the message is
+/// Kazakh even if its Russian words outweigh them statistically.
 fn carry_mixed_kazakh(words: &[Vec<char>], ranking: &mut [(Lang, f32)]) {
-    let kazakh = words.iter().filter(|w| w.iter().any(|c| letter_languages(*c) == [Lang::Kk])).count();
+    let kazakh = words.iter().filter(|w| w.iter().any(|c| letter_languages(*c) == [Lang::Kk])).count()
+        + romanized::plain_kazakh_words(words);
     if kazakh == 0 || kazakh * 4 < words.len() {
         return;
     }

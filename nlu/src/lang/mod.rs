@@ -6,6 +6,9 @@ mod detector;
 pub mod ngram_table;
 pub mod script;
 mod switch;
+pub mod translit;
+mod unsupported;
+mod romanized;
 
 use std::fmt;
 use std::str::FromStr;
