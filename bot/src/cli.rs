@@ -40,15 +40,14 @@ enum Command {
         /// Train even if the artifacts match the content.
         #[arg(long)]
         force: bool,
-        /// The models folder (content and artifacts).
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Validates the content in the models folder (intents, examples, cues, entities, replies) and
     /// prints what it holds.
     Check {
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Language understanding tools.
     Nlu {
@@ -60,6 +59,24 @@ enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+}
+
+/// The models folder (content and artifacts), shared by every command that reads it.
+#[derive(clap::Args)]
+struct ModelsArg {
+    #[arg(long = "models", env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
+    path: PathBuf,
+}
+
+/// The evaluation file and the report's form, shared by the `eval-*` commands.
+#[derive(clap::Args)]
+struct EvalFile {
+    /// The JSONL file to evaluate on.
+    #[arg(long)]
+    test: PathBuf,
+    /// Print one JSON object as the last line.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -93,9 +110,8 @@ enum NluCommand {
         /// Supported languages, comma-separated; the first is the default.
         #[arg(long, env = "KOMEK_LANGUAGES", default_value = DEFAULT_LANGUAGES)]
         languages: String,
-        /// The models folder (content and artifacts).
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Evaluates intent classification on a JSONL file ({"text", "lang"?, "intent"}).
     EvalIntent {
@@ -105,10 +121,8 @@ enum NluCommand {
         /// Development data: the only data used for calibration (temperature, out-of-scope threshold).
         #[arg(long, requires = "train")]
         dev: Option<PathBuf>,
-        #[arg(long)]
-        test: PathBuf,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        eval: EvalFile,
         /// Write the misclassified lines to this JSONL file.
         #[arg(long)]
         errors: Option<PathBuf>,
@@ -132,9 +146,8 @@ enum NluCommand {
         /// Repeat out-of-scope training lines this many times.
         #[arg(long, default_value_t = 1)]
         oos_repeat: usize,
-        /// The models folder (for the shipped model, when --train is not given).
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Trains the emotion model (models/emotion) from public emotion data (GoEmotions train and
     /// the 80% training part of XED) and neutral lines in every language from the content.
@@ -142,26 +155,21 @@ enum NluCommand {
         /// Folder holding goemotions/ and xed/ (e.g. ../shared/data).
         #[arg(long)]
         data: PathBuf,
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Evaluates emotion (negative-emotion F1) on an emotion data file; XED lines are limited to
     /// their test part. Prints the product (cues + model) beside cues alone and the model alone.
     EvalEmotion {
-        #[arg(long)]
-        test: PathBuf,
-        #[arg(long)]
-        json: bool,
-        #[arg(long, env = "KOMEK_MODELS", default_value = DEFAULT_MODELS)]
-        models: PathBuf,
+        #[command(flatten)]
+        eval: EvalFile,
+        #[command(flatten)]
+        models: ModelsArg,
     },
     /// Evaluates language identification on a JSONL file ({"text", "lang", "kind"?}).
     EvalLang {
-        #[arg(long)]
-        test: PathBuf,
-        /// Print one JSON object as the last line.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        eval: EvalFile,
         /// Write the misclassified lines to this JSONL file.
         #[arg(long)]
         errors: Option<PathBuf>,
@@ -178,9 +186,9 @@ pub fn run() -> anyhow::Result<()> {
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Nlu { command }) => run_nlu(command),
         Some(Command::Agent { command }) => run_agent(command),
-        Some(Command::Check { models }) => check_content(&ModelPaths::new(models)),
+        Some(Command::Check { models }) => check_content(&ModelPaths::new(models.path)),
         Some(Command::Train { force, models }) => {
-            let paths = ModelPaths::new(models);
+            let paths = ModelPaths::new(models.path);
             match train_if_needed(&paths, force, true)? {
                 TrainOutcome::UpToDate { hash } => {
                     println!("intent model is up to date with the content ({}); nothing to train", &hash[..12]);
@@ -204,17 +212,17 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
                 Some(h) => Some(Lang::from_code(h).with_context(|| format!("unsupported --lang-hint {h:?}"))?),
                 None => None,
             };
-            let paths = ModelPaths::new(models);
+            let paths = ModelPaths::new(models.path);
             train_if_needed(&paths, false, true)?;
             let nlu = Nlu::load(&paths.root, &languages)?;
             println!("{}", serde_json::to_string_pretty(&nlu.parse(&text, hint))?);
             Ok(())
         }
-        NluCommand::EvalIntent { train, dev, test, json, errors, epochs, lr, batch, l2, hidden, dropout, members, oos_repeat, models } => {
+        NluCommand::EvalIntent { train, dev, eval: EvalFile { test, json }, errors, epochs, lr, batch, l2, hidden, dropout, members, oos_repeat, models } => {
             let test = read_jsonl(&test)?;
             let Some(train) = train else {
                 // The shipped model, judged as the bot uses it (intent model plus request cues).
-                let paths = ModelPaths::new(models);
+                let paths = ModelPaths::new(models.path);
                 train_if_needed(&paths, false, true)?;
                 let nlu = Nlu::load(&paths.root, &Lang::ALL)?;
                 let report = evaluate_intents(&test, |t| nlu.parse(t, None).intent.name);
@@ -272,7 +280,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
                 }
             }
             // Neutral lines in every language from the bot's own content (see `neutral_examples`).
-            let paths = ModelPaths::new(models);
+            let paths = ModelPaths::new(models.path);
             let content = komek_nlu::content::Content::load(&paths.content())?;
             let cues = komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
             train.extend(komek_nlu::emotion::neutral_examples(&content, &cues));
@@ -287,10 +295,10 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             println!("trained the emotion model on {} examples in {:.1}s; {}", train.len(), started.elapsed().as_secs_f64(), dir.display());
             Ok(())
         }
-        NluCommand::EvalEmotion { test, json, models } => {
+        NluCommand::EvalEmotion { eval: EvalFile { test, json }, models } => {
             let examples: Vec<Example> =
                 read_jsonl(&test)?.into_iter().filter(|e| e.source.is_none() || xed_is_test(&e.text)).collect();
-            let paths = ModelPaths::new(models);
+            let paths = ModelPaths::new(models.path);
             train_if_needed(&paths, false, true)?;
             let nlu = Nlu::load(&paths.root, &Lang::ALL)?;
             let product = evaluate_emotions(&examples, |t| nlu.parse(t, None).emotion.label);
@@ -315,7 +323,7 @@ fn run_nlu(command: NluCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        NluCommand::EvalLang { test, json, errors, languages } => {
+        NluCommand::EvalLang { eval: EvalFile { test, json }, errors, languages } => {
             let examples = read_jsonl(&test)?;
             let detector = LanguageDetector::new(&parse_language_list(&languages)?);
             let report = evaluate_detector(&examples, &detector);
@@ -360,6 +368,7 @@ fn check_content(paths: &ModelPaths) -> anyhow::Result<()> {
     komek_nlu::cues::Cues::load(&paths.content().join("cues"))?;
     let responses = Responses::load(&paths.content().join("responses"))?;
     crate::dialogue::Script::load(&paths.content().join("dialogue.toml"), &content.intents, &responses)?;
+    crate::dialogue::phrases::Phrases::load(&paths.content().join("phrases"))?;
     crate::http::assets::load_widget_strings(&paths.content().join("widget"))?;
     crate::http::assets::load_widget_strings(&paths.content().join("console"))?;
     crate::server::load_handoff_settings(&paths.content())?;

@@ -67,8 +67,10 @@ pub enum EscalationReason {
     SensitiveIntent,
 }
 
+/// The parse's own suggestion to escalate, from this one message; the bot's policy
+/// (`komek_handoff::Escalation`) decides with the whole conversation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Escalation {
+pub struct EscalationHint {
     pub needed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<EscalationReason>,
@@ -82,7 +84,7 @@ pub struct Parse {
     pub ranking: Vec<Scored>,
     pub entities: Vec<Entity>,
     pub emotion: Emotion,
-    pub escalate: Escalation,
+    pub escalate: EscalationHint,
     /// What kind of message it is: `text`, or `markup`, `code`, `mash`, `emoji`, `link`, `empty`
     /// (markup, code, mash and links always parse as out of scope).
     #[serde(default)]
@@ -232,7 +234,7 @@ impl Nlu {
             ranking,
             entities: self.entities.extract_expecting(text, expecting),
             emotion,
-            escalate: Escalation { needed: reason.is_some(), reason },
+            escalate: EscalationHint { needed: reason.is_some(), reason },
             form,
         }
     }
