@@ -264,7 +264,13 @@ pub struct Message {
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// `clarify`: the bot is not sure what the customer means and asks, one tap per meaning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
+
+/// Reply keys of clarifications (the message's `kind` is `clarify`).
+const CLARIFY_KEYS: &[&str] = &["clarify", "clarify_noise"];
 
 impl Event {
     pub fn message(&self) -> Option<Message> {
@@ -282,6 +288,10 @@ impl Event {
             },
             attachment: match &self.body {
                 EventBody::CustomerMessage { attachment, .. } => attachment.clone(),
+                _ => None,
+            },
+            kind: match &self.body {
+                EventBody::BotMessage { key, .. } if CLARIFY_KEYS.contains(&key.as_str()) => Some("clarify".into()),
                 _ => None,
             },
         })

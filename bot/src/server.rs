@@ -97,7 +97,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let script = Script::load(&content.join("dialogue.toml"), &nlu.defs, &responses)?;
     let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
     let console_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("console"))?);
-    let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone() });
+    let phrases = crate::dialogue::phrases::Phrases::load(&content.join("phrases"))?;
+    let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone(), phrases });
     let handoff = load_handoff_settings(&content)?;
     let nlu = Arc::new(nlu);
     let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second));

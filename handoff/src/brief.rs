@@ -95,8 +95,8 @@ pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, 
         .take(KEEP_LAST)
         .rev()
         .collect();
-    let feelings: Vec<Emotion> = conv.turns.iter().filter_map(|t| t.emotion).collect();
-    let Emotion { label: current, score } = feelings.last().copied().unwrap_or(Emotion { label: EmotionLabel::Neutral, score: 0.0 });
+    let feelings: Vec<Emotion> = conv.turns.iter().filter_map(|t| t.emotion).map(trusted).collect();
+    let Emotion { label: current, score } = mood(&feelings);
     let trend = feelings.iter().rev().take(KEEP_LAST).rev().map(|e| e.label).collect();
     let reason = escalation.reason.as_str();
 
@@ -123,6 +123,36 @@ pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, 
         bot_answers,
         emotion: EmotionTrend { current, score, trend },
         suggested_replies,
+    }
+}
+
+/// Customer messages the conversation's mood is read from.
+const MOOD_WINDOW: usize = 5;
+/// A label the NLU gave with less confidence than this shows as neutral: an agent should not be
+/// told a customer is angry on a hunch.
+const MOOD_MIN_SCORE: f32 = 0.5;
+
+/// A message's emotion as the agent should see it.
+fn trusted(e: Emotion) -> Emotion {
+    if e.label != EmotionLabel::Neutral && e.score < MOOD_MIN_SCORE { Emotion { label: EmotionLabel::Neutral, score: 1.0 - e.score } } else { e }
+}
+
+/// The conversation's mood: the worst of the recent customer messages (an angry message followed by
+/// a calm "a person, please" is still an angry customer), the strongest among equals.
+fn mood(feelings: &[Emotion]) -> Emotion {
+    let severity = |l: EmotionLabel| match l {
+        EmotionLabel::Angry => 3,
+        EmotionLabel::Upset => 2,
+        EmotionLabel::Neutral => 1,
+        EmotionLabel::Positive => 0,
+    };
+    let recent = &feelings[feelings.len().saturating_sub(MOOD_WINDOW)..];
+    let worst = recent.iter().copied().max_by(|a, b| severity(a.label).cmp(&severity(b.label)).then(a.score.total_cmp(&b.score)));
+    match worst {
+        // Nothing negative: the latest message says how they feel now.
+        Some(w) if !w.label.is_negative() => recent.last().copied().unwrap_or(w),
+        Some(w) => w,
+        None => Emotion { label: EmotionLabel::Neutral, score: 0.0 },
     }
 }
 
@@ -171,6 +201,29 @@ fn suggestions(reason: &str, intents: &[String], facts: &BTreeMap<String, String
         }
     }
     out
+}
+
+#[cfg(test)]
+mod mood_tests {
+    use super::*;
+
+    fn e(label: EmotionLabel, score: f32) -> Emotion {
+        Emotion { label, score }
+    }
+
+    #[test]
+    fn the_mood_is_the_worst_recent_and_never_a_hunch() {
+        // An angry message, then a calm request for a person: still angry.
+        let angry_then_calm = [e(EmotionLabel::Angry, 0.9), e(EmotionLabel::Positive, 0.3)].map(trusted);
+        assert_eq!(mood(&angry_then_calm).label, EmotionLabel::Angry);
+        // A weak "positive" on "позовите человека" shows as neutral.
+        assert_eq!(trusted(e(EmotionLabel::Positive, 0.3)).label, EmotionLabel::Neutral);
+        // Long ago angry, calm and happy since: the recent messages decide.
+        let mut old = vec![e(EmotionLabel::Angry, 0.9)];
+        old.extend([e(EmotionLabel::Positive, 0.8); MOOD_WINDOW]);
+        assert_eq!(mood(&old).label, EmotionLabel::Positive);
+        assert_eq!(mood(&[]).label, EmotionLabel::Neutral);
+    }
 }
 
 #[cfg(test)]

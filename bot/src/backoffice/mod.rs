@@ -100,6 +100,15 @@ impl BackOffice {
         }
     }
 
+    /// The orders placed with a phone number (`kind` "phone") or an e-mail ("email"), newest first.
+    pub async fn orders_by_contact(&self, kind: &str, value: &str) -> Result<Vec<Order>, BotError> {
+        let Some(key) = contact_key(kind, value) else { return Ok(Vec::new()) };
+        match self {
+            BackOffice::Demo(store) => Ok(store.orders_by_contact(kind, &key).await?.into_iter().map(Order::from).collect()),
+            BackOffice::Remote(remote) => remote.orders_by_contact(kind, value).await,
+        }
+    }
+
     /// Records a status change reported through the API; `None` when the order is unknown.
     pub async fn set_status(&self, id: &str, status: OrderStatus, status_date: i64, now: i64) -> Result<Option<Order>, BotError> {
         match self {
@@ -117,5 +126,32 @@ impl BackOffice {
                 o
             })),
         }
+    }
+}
+
+/// How a contact is compared: a phone by its last ten digits (so "+7 701 555 00 01", "8 701 555 00 01"
+/// and "7015550001" are one number), an e-mail in lower case.
+pub fn contact_key(kind: &str, value: &str) -> Option<String> {
+    match kind {
+        "phone" => {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            (digits.len() >= 10).then(|| digits[digits.len() - 10..].to_string())
+        }
+        "email" => Some(value.trim().to_lowercase()).filter(|e| e.contains('@')),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contact_key;
+
+    #[test]
+    fn contacts_compare_as_customers_write_them() {
+        let key = contact_key("phone", "+7 701 555 00 01");
+        assert_eq!(key.as_deref(), Some("7015550001"));
+        assert_eq!(contact_key("phone", "8 (701) 555-00-01"), key);
+        assert_eq!(contact_key("phone", "555-01"), None);
+        assert_eq!(contact_key("email", " Aigerim@Example.KZ "), Some("aigerim@example.kz".into()));
     }
 }

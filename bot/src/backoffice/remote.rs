@@ -37,6 +37,23 @@ impl RemoteOrders {
         Ok(Self { base: base.trim_end_matches('/').to_string(), client })
     }
 
+    /// `GET {base}/orders?phone=…` or `?email=…` → a JSON array of orders (empty when none).
+    pub async fn orders_by_contact(&self, kind: &str, value: &str) -> Result<Vec<Order>, BotError> {
+        let response = self
+            .client
+            .get(format!("{}/orders", self.base))
+            .query(&[(kind, value)])
+            .send()
+            .await
+            .map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(Vec::new());
+        }
+        let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
+        let orders: Vec<RemoteOrder> = response.json().await.map_err(|e| BotError::Upstream(format!("order system answer: {e}")))?;
+        orders.into_iter().map(RemoteOrder::into_order).collect()
+    }
+
     pub async fn order(&self, id: &str) -> Result<Option<Order>, BotError> {
         // Order ids come from customer text: only the characters an id may have go into the URL.
         let safe: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
@@ -51,7 +68,13 @@ impl RemoteOrders {
         }
         let response = response.error_for_status().map_err(|e| BotError::Upstream(format!("order system: {e}")))?;
         let o: RemoteOrder = response.json().await.map_err(|e| BotError::Upstream(format!("order system answer: {e}")))?;
-        let status = OrderStatus::parse(&o.status).ok_or_else(|| BotError::Upstream(format!("order system: unknown status {:?}", o.status)))?;
-        Ok(Some(Order { id: o.id, status, amount: o.amount, currency: o.currency, status_date: o.status_date }))
+        o.into_order().map(Some)
+    }
+}
+
+impl RemoteOrder {
+    fn into_order(self) -> Result<Order, BotError> {
+        let status = OrderStatus::parse(&self.status).ok_or_else(|| BotError::Upstream(format!("order system: unknown status {:?}", self.status)))?;
+        Ok(Order { id: self.id, status, amount: self.amount, currency: self.currency, status_date: self.status_date })
     }
 }

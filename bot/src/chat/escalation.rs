@@ -8,7 +8,7 @@ use komek_nlu::{Lang, Parse};
 
 use super::queue::waiting_of;
 use super::{Chat, Unit};
-use crate::dialogue::Memory;
+use crate::dialogue::{Memory, Resolved, Understood};
 use crate::error::BotError;
 use crate::events::EventBody;
 use crate::secrets::new_id;
@@ -20,19 +20,29 @@ const DEFAULT_WAIT_SECONDS: f64 = 120.0;
 const MIN_WAIT_SECONDS: f64 = 30.0;
 
 impl Chat {
-    /// The policy's decision on the latest message; `memory` already holds it.
-    pub(super) fn escalation(&self, memory: &Memory, parse: &Parse, intent: &str, now: i64) -> Option<Escalation> {
-        let def = self.nlu.defs.iter().find(|d| d.name == intent);
+    /// The policy's decision on the latest message; `memory` already holds it. Only what the bot is
+    /// sure of can hand over by intent (a request for a person, a sensitive matter); anger or
+    /// distress always can.
+    pub(super) fn escalation(&self, memory: &Memory, parse: &Parse, resolved: &Resolved, now: i64) -> Option<Escalation> {
+        let intent = resolved.intent.as_str();
+        let acting = resolved.understood == Understood::Act && resolved.sure;
+        let def = self.nlu.defs.iter().find(|d| d.name == intent).filter(|_| acting);
         let script = &self.dialogue.script;
-        // The confidence of what the bot acts on: certain for a click or an answer to its question.
-        let confidence = if intent == parse.intent.name { parse.intent.confidence } else { 1.0 };
+        let missed = match resolved.understood {
+            Understood::Act => intent == script.out_of_scope_intent(),
+            Understood::Rejected | Understood::FollowUp => true,
+            _ => false,
+        };
+        // The confidence of what the bot acts on: certain for a click, an answer to its question, or
+        // a message that is not a request at all (an "ok", a clarification to come).
+        let confidence = if acting && intent == parse.intent.name { parse.intent.confidence } else { 1.0 };
         let signal = Signal {
             intent,
             confidence,
-            out_of_scope: intent == script.out_of_scope_intent(),
+            out_of_scope: missed,
             requests_person: def.is_some_and(|d| d.handoff),
             sensitive: def.is_some_and(|d| d.sensitive),
-            concerns_order: script.action(intent).needs_order(),
+            concerns_order: acting && script.action(intent).needs_order(),
             emotion: parse.emotion,
             order_id: parse.entities.iter().find(|e| e.kind == "order_id").map(|e| e.value.as_str()),
         };

@@ -60,9 +60,17 @@ impl Chat {
     /// The language decision, the parse, the dialogue and the handoff policy on one message.
     async fn understood_turn(&self, mut unit: Unit, incoming: &Incoming<'_>) -> Result<Unit, BotError> {
         let Incoming { text, button, .. } = *incoming;
+        // What the bot asked for decides how a bare "100 017" or an address reads, and such an answer
+        // is no evidence of a language switch.
+        let expecting = unit.memory.awaiting.as_ref().and_then(|a| match a.slot.as_str() {
+            "order_id" => Some("order_id"),
+            "address" => Some("address"),
+            "contact" => Some("phone"),
+            _ => None,
+        });
         let mut lang_state = unit.memory.lang.clone();
-        let decision = lang_state.observe(&self.nlu.detector, text);
-        let parse = self.nlu.parse(text, Some(decision.lang));
+        let decision = self.nlu.observe_language(&mut lang_state, text, expecting);
+        let parse = self.nlu.parse_expecting(text, Some(decision.lang), expecting);
         let lang = decision.lang;
         unit.record(EventBody::CustomerMessage { text: text.to_string(), lang, button: button.map(str::to_string), attachment: None });
         unit.record(EventBody::Parse { parse: Box::new(parse.clone()) });
@@ -71,8 +79,9 @@ impl Chat {
         }
         let input = Input { text, button, parse: &parse, lang };
         let resolved = self.dialogue.resolve(&unit.memory, &input);
-        let escalation = (unit.memory.state == ConvState::Bot).then(|| self.escalation(&unit.memory, &parse, &resolved.intent, unit.now)).flatten();
+        let escalation = (unit.memory.state == ConvState::Bot).then(|| self.escalation(&unit.memory, &parse, &resolved, unit.now)).flatten();
         let reply = self.dialogue.respond(&unit.memory, &input, &resolved, escalation.as_ref().map(|e| e.reason)).await?;
+        let reply_lang = reply.reply_lang.unwrap_or(lang);
 
         for (name, value) in reply.facts {
             unit.record(EventBody::Fact { name, value });
@@ -83,7 +92,7 @@ impl Chat {
         let answered = (!reply.intent.is_empty()).then_some(reply.intent);
         let last = reply.replies.len().saturating_sub(1);
         for (i, r) in reply.replies.into_iter().enumerate() {
-            unit.record(r.said_with(lang, answered.clone(), if i == last { reply.awaiting.clone() } else { None }));
+            unit.record(r.said_with(reply_lang, answered.clone(), if i == last { reply.awaiting.clone() } else { None }));
         }
         let was = unit.memory.state;
         match reply.transition {

@@ -29,8 +29,11 @@ pub struct Memory {
     pub facts: BTreeMap<String, String>,
     /// What the last bot reply asked for.
     pub awaiting: Option<Awaiting>,
-    /// Bot replies in a row that could not help (out of scope).
+    /// Bot replies in a row that could not help (out of scope, an answer the customer rejected…).
     pub misses: u32,
+    /// The reply key and intent of the bot's last answer, while it is the latest thing the bot said
+    /// (a follow-up or "that's not it" refers to it).
+    pub last_answer: Option<(String, Option<String>)>,
     pub subscriptions: BTreeSet<String>,
     pub customer_messages: u32,
     /// Recent messages with what the NLU and the bot made of them.
@@ -51,8 +54,11 @@ pub struct Memory {
     pub customer: CustomerInfo,
 }
 
-/// Reply keys that mean the bot did not understand.
-pub const MISS_KEYS: &[&str] = &["oos", "oos_again"];
+/// Reply keys that mean the bot did not understand or could not help.
+pub const MISS_KEYS: &[&str] = &["oos", "oos_again", "not_helpful", "followup_more"];
+/// Reply keys that neither count as a miss nor break a run of misses: the bot acknowledges, asks
+/// what was meant, or says which languages it speaks.
+const NEUTRAL_KEYS: &[&str] = &["ack", "clarify", "clarify_noise", "unsupported_language"];
 /// Reply key prefixes that answer a request (rather than ask, greet or fail).
 const RESOLVING_KEYS: &[&str] = &[
     "order_status.",
@@ -79,6 +85,7 @@ impl Memory {
             facts: BTreeMap::new(),
             awaiting: None,
             misses: 0,
+            last_answer: None,
             subscriptions: BTreeSet::new(),
             customer_messages: 0,
             turns: Vec::new(),
@@ -143,9 +150,18 @@ impl Memory {
                 }
                 self.awaiting = awaiting.clone();
                 let missed = MISS_KEYS.contains(&key.as_str());
-                self.misses = if missed { self.misses + 1 } else { 0 };
-                if RESOLVING_KEYS.iter().any(|k| key.starts_with(k)) {
+                let neutral = NEUTRAL_KEYS.contains(&key.as_str());
+                if missed {
+                    self.misses += 1;
+                } else if !neutral {
+                    self.misses = 0;
+                }
+                let answer = RESOLVING_KEYS.iter().any(|k| key.starts_with(k));
+                if answer {
                     self.resolved = true;
+                    self.last_answer = Some((key.clone(), intent.clone()));
+                } else if !neutral {
+                    self.last_answer = None;
                 }
                 // The customer turn before this reply: what the bot acted on, and whether it missed.
                 if let Some(t) = self.turns.iter_mut().rev().find(|t| t.role == Role::Customer) {
@@ -243,7 +259,7 @@ mod tests {
     use komek_handoff::Reason;
     use komek_nlu::emotion::{Emotion, EmotionLabel};
     use komek_nlu::lang::Switch;
-    use komek_nlu::parse::{Escalation as Hint, LangResult, Scored};
+    use komek_nlu::parse::{EscalationHint as Hint, LangResult, Scored};
     use komek_nlu::Parse;
 
     use super::*;
@@ -265,12 +281,13 @@ mod tests {
 
     fn parse(intent: &str, emotion: EmotionLabel) -> Parse {
         Parse {
-            lang: LangResult { code: Lang::Ru, confidence: 0.9 },
-            intent: Scored { name: intent.into(), confidence: 0.9 },
+            lang: LangResult { code: Lang::Ru, confidence: 0.9, romanized: false, unsupported: None },
+            intent: Scored { name: intent.into(), confidence: 0.9, threshold: None },
             ranking: vec![],
             entities: vec![],
             emotion: Emotion { label: emotion, score: 0.8 },
             escalate: Hint { needed: false, reason: None },
+            form: Default::default(),
         }
     }
 

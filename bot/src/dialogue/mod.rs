@@ -3,24 +3,25 @@
 //! `models/content` (dialogue.toml, responses/<lang>.ftl); the code knows only the actions.
 
 pub mod memory;
+mod orders;
+pub mod phrases;
 pub mod responses;
 pub mod script;
+mod understand;
 #[cfg(test)]
 mod tests;
 
 use komek_handoff::Reason;
 use komek_nlu::{Lang, Parse};
 
-use crate::backoffice::{BackOffice, Order, OrderStatus};
+use crate::backoffice::{BackOffice, Order};
 use crate::error::BotError;
 use crate::events::{Awaiting, Button, ConvState, EventBody};
 pub use memory::Memory;
 use responses::Responses;
+use phrases::Phrases;
 pub use script::{Action, Script};
-/// A second intent at least this likely beside a pleasantry is what the customer wants.
-const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
-/// Below this confidence a parse does not pull the conversation away from what the bot asked for.
-const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
+pub use understand::{Resolved, Understood};
 
 /// The customer's message as the dialogue sees it.
 pub struct Input<'a> {
@@ -56,13 +57,6 @@ impl Reply {
     }
 }
 
-/// The intent the bot acts on, and an address when the message answered "which address?".
-#[derive(Clone, Debug, PartialEq)]
-pub struct Resolved {
-    pub intent: String,
-    pub address: Option<String>,
-}
-
 /// The `awaiting.intent` of survey questions.
 pub const SURVEY: &str = "survey";
 /// Survey questions and their scales.
@@ -81,6 +75,9 @@ pub struct Decision {
     pub subscribe: Option<String>,
     /// The conversation ends, or goes to a person.
     pub transition: Option<Transition>,
+    /// The language of the replies, when not the conversation's (a customer writing in a language
+    /// the bot does not speak is answered in English).
+    pub reply_lang: Option<Lang>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +109,7 @@ pub struct Dialogue {
     pub responses: Responses,
     pub script: Script,
     pub backoffice: BackOffice,
+    pub phrases: Phrases,
 }
 
 impl Dialogue {
@@ -122,15 +120,17 @@ impl Dialogue {
         let mut d = Decision::default();
         let lang = input.lang;
         let pick = pick(memory);
-        let given_order = entity(input.parse, "order_id");
         for kind in ["phone", "email"] {
-            if let Some(v) = entity(input.parse, kind).filter(|v| memory.facts.get(kind) != Some(v)) {
+            if let Some(v) = entities(input.parse, kind).into_iter().next().filter(|v| memory.facts.get(kind) != Some(v)) {
                 d.facts.push((kind.to_string(), v));
             }
         }
+        let given: Vec<String> = entities(input.parse, "order_id");
         let remember_order = |d: &mut Decision| {
-            if let Some(id) = given_order.clone().filter(|id| memory.facts.get("order_id") != Some(id)) {
-                d.facts.push(("order_id".into(), id));
+            if let [id] = given.as_slice()
+                && memory.facts.get("order_id") != Some(id)
+            {
+                d.facts.push(("order_id".into(), id.clone()));
             }
         };
         // While a person handles (or is about to handle) the conversation, the bot stays silent;
@@ -139,18 +139,65 @@ impl Dialogue {
             remember_order(&mut d);
             return Ok(d);
         }
-        let intent = resolved.intent.clone();
-        let address = resolved.address.clone();
-        d.intent = intent.clone();
+        d.intent = resolved.intent.clone();
         if let Some(reason) = escalation {
             remember_order(&mut d);
             self.hand_off(&mut d, lang, reason, pick);
             return Ok(d);
         }
-        let action = self.script.action(&intent);
+        let intent = resolved.intent.as_str();
+        match &resolved.understood {
+            Understood::Act => {}
+            Understood::Clarify(options) => {
+                d.intent.clear();
+                let mut reply = self.reply(lang, "clarify", &[], pick);
+                reply.buttons = options.iter().map(|id| Button { id: id.clone(), label: self.responses.button(lang, id) }).collect();
+                for id in [understand::SOMETHING_ELSE, "human_agent"] {
+                    reply.buttons.push(Button { id: id.into(), label: self.responses.button(lang, id) });
+                }
+                d.replies.push(reply);
+                return Ok(d);
+            }
+            Understood::Rejected => {
+                d.replies.push(self.reply(lang, "not_helpful", &[], pick));
+                return Ok(d);
+            }
+            Understood::FollowUp => {
+                d.replies.push(self.reply(lang, "followup_more", &[], pick));
+                return Ok(d);
+            }
+            Understood::Ack => {
+                d.intent.clear();
+                d.replies.push(self.reply(lang, "ack", &[], pick));
+                // Whatever the bot was waiting for, it still waits for.
+                d.awaiting = memory.awaiting.clone();
+                return Ok(d);
+            }
+            Understood::Unsupported(_) => {
+                d.intent.clear();
+                let names: Vec<String> = self.responses.languages().map(|l| self.responses.reply(l, "language_name", &[], 0)).collect();
+                let english = Lang::En;
+                d.replies.push(self.reply(english, "unsupported_language", &[("languages", &names.join(", "))], pick));
+                d.reply_lang = Some(english);
+                d.awaiting = memory.awaiting.clone();
+                return Ok(d);
+            }
+            Understood::Noise => {
+                d.intent.clear();
+                d.replies.push(self.reply(lang, "clarify_noise", &[], pick));
+                d.awaiting = memory.awaiting.clone();
+                return Ok(d);
+            }
+            Understood::NoOrderNumber => {
+                d.replies.push(self.reply(lang, "ask_contact", &[], pick));
+                d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "contact".into() });
+                return Ok(d);
+            }
+        }
+        let action = self.script.action(intent);
         match action {
             Action::Reply => {
-                let key = self.script.reply_key(&intent).to_string();
+                let key = self.script.reply_key(intent).to_string();
                 d.replies.push(self.reply(lang, &key, &[], pick));
             }
             Action::Close => {
@@ -161,160 +208,32 @@ impl Dialogue {
                     d.replies.push(self.survey_question(lang, "ces"));
                     d.awaiting = Some(Awaiting { intent: SURVEY.into(), slot: "ces".into() });
                 } else {
-                    let key = self.script.reply_key(&intent).to_string();
+                    let key = self.script.reply_key(intent).to_string();
                     d.replies.push(self.reply(lang, &key, &[], pick));
                 }
             }
             Action::Handoff => self.hand_off(&mut d, lang, Reason::SensitiveIntent, pick),
-            Action::LanguageChange => d.replies.push(self.reply(lang, "language_changed", &[], pick)),
+            Action::LanguageChange => {
+                d.replies.push(self.reply(lang, "language_changed", &[], pick));
+                // The question the bot was waiting on survives the switch, asked again in the new language.
+                if let Some(aw) = memory.awaiting.clone().filter(|a| a.intent != SURVEY) {
+                    let order = memory.facts.get("order_id").cloned().unwrap_or_default();
+                    let key = match aw.slot.as_str() {
+                        "address" => "change_address.ask_address",
+                        "contact" => "ask_contact",
+                        _ => "ask_order_id",
+                    };
+                    d.replies.push(self.reply(lang, key, &[("order_id", &order)], pick));
+                    d.awaiting = Some(aw);
+                }
+            }
             Action::OutOfScope => {
                 let key = if memory.misses >= 1 { "oos_again" } else { "oos" };
                 d.replies.push(self.reply(lang, key, &[], pick));
             }
-            _ => self.order_action(&mut d, memory, input, &intent, action, given_order, address).await?,
+            _ => self.order_action(&mut d, memory, input, resolved, action).await?,
         }
         Ok(d)
-    }
-
-    /// Which intent to act on: a clicked button, or the parse — unless the message answers what the
-    /// bot just asked for (an order number, an address).
-    pub fn resolve(&self, memory: &Memory, input: &Input<'_>) -> Resolved {
-        let (intent, address) = self.resolve_intent(memory, input, entity(input.parse, "order_id").is_some());
-        Resolved { intent, address }
-    }
-
-    fn resolve_intent(&self, memory: &Memory, input: &Input<'_>, has_order: bool) -> (String, Option<String>) {
-        if let Some(b) = input.button.filter(|b| self.script.knows(b)) {
-            return (b.to_string(), None);
-        }
-        let parsed = &input.parse.intent;
-        let oos = self.script.out_of_scope_intent();
-        let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
-        if let Some(aw) = &memory.awaiting {
-            match aw.slot.as_str() {
-                "order_id" if has_order && (weak || parsed.name == aw.intent || !self.script.action(&parsed.name).needs_order()) => {
-                    return (aw.intent.clone(), None);
-                }
-                "address" if weak || parsed.name == aw.intent => {
-                    return (aw.intent.clone(), Some(input.text.trim().to_string()));
-                }
-                _ => {}
-            }
-        }
-        // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
-        if self.script.is_small_talk(&parsed.name) {
-            // Not a goodbye: "thanks" must not end the conversation on a hunch.
-            let runner_up = input.parse.ranking.iter().find(|r| {
-                r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos && self.script.action(&r.name) != Action::Close
-            });
-            if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
-                return (r.name.clone(), None);
-            }
-            if has_order
-                && let Some(name) = self.script.intent_for(Action::OrderStatus) {
-                    return (name.to_string(), None);
-                }
-        }
-        // A bare order number is a question about that order.
-        if has_order && parsed.name == oos
-            && let Some(name) = self.script.intent_for(Action::OrderStatus) {
-                return (name.to_string(), None);
-            }
-        (parsed.name.clone(), None)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn order_action(
-        &self,
-        d: &mut Decision,
-        memory: &Memory,
-        input: &Input<'_>,
-        intent: &str,
-        action: Action,
-        given: Option<String>,
-        address: Option<String>,
-    ) -> Result<(), BotError> {
-        let lang = input.lang;
-        let pick = pick(memory);
-        let ask = |d: &mut Decision, key: &str| {
-            d.replies.push(self.reply(lang, key, &[], pick));
-            d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "order_id".into() });
-        };
-        let Some(order_id) = given.clone().or_else(|| memory.facts.get("order_id").cloned()) else {
-            ask(d, if action == Action::Return { "return_request.info" } else { "ask_order_id" });
-            return Ok(());
-        };
-        let order = match self.backoffice.order(&order_id).await {
-            Ok(Some(order)) => order,
-            Ok(None) => {
-                d.replies.push(self.reply(lang, "order_not_found", &[("order_id", &order_id)], pick));
-                d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "order_id".into() });
-                return Ok(());
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "order lookup failed");
-                d.replies.push(self.reply(lang, "error.order_system", &[], pick));
-                return Ok(());
-            }
-        };
-        if memory.facts.get("order_id") != Some(&order.id) {
-            d.facts.push(("order_id".into(), order.id.clone()));
-        }
-        let vars = self.order_vars(lang, &order);
-        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        match action {
-            Action::OrderStatus => d.replies.push(self.reply(lang, &format!("order_status.{}", order.status.as_str()), &vars, pick)),
-            Action::RefundStatus => {
-                let key = match order.status {
-                    OrderStatus::RefundPending => "refund_status.pending",
-                    OrderStatus::RefundDone => "refund_status.done",
-                    _ => "refund_status.none",
-                };
-                d.replies.push(self.reply(lang, key, &vars, pick));
-            }
-            Action::Return => {
-                let key = match order.status {
-                    OrderStatus::Delivered => "return_request.started",
-                    OrderStatus::RefundPending => "refund_status.pending",
-                    OrderStatus::RefundDone => "refund_status.done",
-                    _ => "return_request.not_delivered",
-                };
-                d.replies.push(self.reply(lang, key, &vars, pick));
-            }
-            Action::Subscribe => {
-                d.replies.push(self.reply(lang, "notify_me.subscribed", &vars, pick));
-                if !memory.subscriptions.contains(&order.id) {
-                    d.subscribe = Some(order.id.clone());
-                }
-            }
-            Action::ChangeAddress if !order.status.address_changeable() => {
-                d.replies.push(self.reply(lang, "change_address.too_late", &vars, pick));
-                d.transition = Some(Transition::HandOff(Reason::SensitiveIntent));
-            }
-            Action::ChangeAddress => match address {
-                Some(address) => {
-                    let mut vars = vars.clone();
-                    vars.push(("address", &address));
-                    d.replies.push(self.reply(lang, "change_address.done", &vars, pick));
-                    d.facts.push(("address".into(), address.clone()));
-                }
-                None => {
-                    d.replies.push(self.reply(lang, "change_address.ask_address", &vars, pick));
-                    d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "address".into() });
-                }
-            },
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn order_vars(&self, lang: Lang, order: &Order) -> Vec<(&'static str, String)> {
-        vec![
-            ("order_id", order.id.clone()),
-            ("status", self.responses.status(lang, order.status.as_str())),
-            ("date", self.responses.date(lang, order.status_date)),
-            ("amount", self.responses.money(lang, order.amount, &order.currency)),
-        ]
     }
 
     fn hand_off(&self, d: &mut Decision, lang: Lang, reason: Reason, pick: usize) {
@@ -357,6 +276,13 @@ fn pick(memory: &Memory) -> usize {
     memory.customer_messages.saturating_sub(1) as usize
 }
 
-fn entity(parse: &Parse, kind: &str) -> Option<String> {
-    parse.entities.iter().find(|e| e.kind == kind).map(|e| e.value.clone())
+/// The values of the entities of `kind` in the parse, in order, without repeats.
+fn entities(parse: &Parse, kind: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in parse.entities.iter().filter(|e| e.kind == kind) {
+        if !out.contains(&e.value) {
+            out.push(e.value.clone());
+        }
+    }
+    out
 }

@@ -26,6 +26,16 @@ use syntax::{Shape, VARIANT, line_at, line_of};
 /// Reply keys the dialogue uses.
 pub const REPLY_KEYS: &[&str] = &[
     "greeting",
+    "clarify",
+    "clarify_noise",
+    "not_helpful",
+    "followup_more",
+    "ack",
+    "unsupported_language",
+    "language_name",
+    "ask_contact",
+    "contact_not_found",
+    "which_order",
     "goodbye",
     "goodbye_survey",
     "thanks",
@@ -78,6 +88,8 @@ pub const REPLY_KEYS: &[&str] = &[
 ];
 
 pub const BUTTON_KEYS: &[&str] = &[
+    "something_else",
+    "another_order",
     "order_status",
     "delivery_info",
     "return_request",

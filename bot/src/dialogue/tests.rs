@@ -7,7 +7,7 @@ use komek_handoff::Reason;
 use komek_nlu::content::Content;
 use komek_nlu::emotion::{Emotion, EmotionLabel};
 use komek_nlu::entities::Entity;
-use komek_nlu::parse::{Escalation as Hint, LangResult, Scored};
+use komek_nlu::parse::{EscalationHint as Hint, LangResult, Scored};
 use komek_nlu::{Lang, Parse};
 
 use super::*;
@@ -29,17 +29,19 @@ async fn dialogue() -> (Dialogue, tempfile::TempDir) {
     let intents = Content::load(&content()).expect("content").intents;
     let responses = responses::Responses::load(&content().join("responses")).expect("replies");
     let script = Script::load(&content().join("dialogue.toml"), &intents, &responses).expect("dialogue.toml");
-    (Dialogue { responses, script, backoffice: BackOffice::Demo(store) }, dir)
+    let phrases = phrases::Phrases::load(&content().join("phrases")).expect("phrases");
+    (Dialogue { responses, script, backoffice: BackOffice::Demo(store), phrases }, dir)
 }
 
 fn parse(intent: &str, confidence: f32, order: Option<&str>) -> Parse {
     Parse {
-        lang: LangResult { code: Lang::En, confidence: 0.9 },
-        intent: Scored { name: intent.into(), confidence },
-        ranking: vec![Scored { name: intent.into(), confidence }],
+        lang: LangResult { code: Lang::En, confidence: 0.9, romanized: false, unsupported: None },
+        intent: Scored { name: intent.into(), confidence, threshold: None },
+        ranking: vec![Scored { name: intent.into(), confidence, threshold: None }],
         entities: order.map(|o| Entity { kind: "order_id".into(), value: o.into(), start: 0, end: o.chars().count() }).into_iter().collect(),
         emotion: Emotion { label: EmotionLabel::Neutral, score: 0.9 },
         escalate: Hint { needed: false, reason: None },
+        form: Default::default(),
     }
 }
 
@@ -154,7 +156,7 @@ async fn a_pleasantry_gives_way_to_the_question_behind_it() {
     let (d, _dir) = dialogue().await;
     let mut m = memory();
     let mut p = parse("greeting", 0.6, None);
-    p.ranking.push(Scored { name: "store_hours".into(), confidence: 0.3 });
+    p.ranking.push(Scored { name: "store_hours".into(), confidence: 0.3, threshold: None });
     let r = say(&d, &mut m, "hello! when are you open?", &p, None).await;
     assert_eq!((r.intent.as_str(), keys(&r)), ("store_hours", vec!["store_hours"]));
 }
@@ -182,4 +184,139 @@ async fn a_clicked_button_is_the_intent() {
     assert_eq!(d.resolve(&m, &input).intent, "delivery_info");
     let unknown = Input { button: Some("no_such_button"), ..input };
     assert_eq!(d.resolve(&m, &unknown).intent, "oos", "an unknown id is not trusted");
+}
+
+fn with_orders(mut p: Parse, orders: &[&str]) -> Parse {
+    for o in orders {
+        p.entities.push(Entity { kind: "order_id".into(), value: (*o).into(), start: 0, end: 0 });
+    }
+    p
+}
+
+fn unsure(intent: &str, confidence: f32, others: &[(&str, f32)]) -> Parse {
+    let mut p = parse(intent, confidence, None);
+    p.intent.threshold = Some(0.7);
+    p.ranking = std::iter::once((intent, confidence)).chain(others.iter().copied()).map(|(n, c)| Scored { name: n.into(), confidence: c, threshold: Some(0.7) }).collect();
+    p
+}
+
+#[tokio::test]
+async fn an_unsure_guess_is_asked_about_never_acted_on() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let p = unsure("complaint", 0.39, &[("change_address", 0.3), ("store_hours", 0.1), ("oos", 0.05)]);
+    let input = Input { text: "hmm the thing with my stuff", button: None, parse: &p, lang: Lang::En };
+    let resolved = d.resolve(&m, &input);
+    assert!(!resolved.sure);
+    let r = say(&d, &mut m, "hmm the thing with my stuff", &p, None).await;
+    assert_eq!(keys(&r), ["clarify"]);
+    assert!(r.transition.is_none(), "no complaint, no handoff on a guess");
+    let ids: Vec<&str> = r.replies[0].buttons.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["complaint", "change_address", "store_hours", "something_else", "human_agent"]);
+}
+
+#[tokio::test]
+async fn a_rejected_answer_is_a_miss_and_the_same_answer_is_not_repeated() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "how can I pay", &parse("payment_methods", 0.95, None), None).await;
+    let again = say(&d, &mut m, "and if kaspi payment fails what do i do", &parse("payment_methods", 0.9, None), None).await;
+    assert_eq!(keys(&again), ["followup_more"], "not the same list again");
+    assert_eq!(m.misses, 1);
+    let mut m = memory();
+    say(&d, &mut m, "how can I pay", &parse("payment_methods", 0.95, None), None).await;
+    let rejected = say(&d, &mut m, "no, that's not what I asked", &parse("payment_methods", 0.5, None), None).await;
+    assert_eq!(keys(&rejected), ["not_helpful"]);
+    assert_eq!(m.misses, 1);
+    assert!(rejected.replies[0].buttons.iter().any(|b| b.id == "human_agent"));
+}
+
+#[tokio::test]
+async fn ok_is_acknowledged_and_ends_nothing() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "where is my order", &parse("order_status", 0.95, None), None).await;
+    let r = say(&d, &mut m, "ok", &parse("goodbye", 0.4, None), None).await;
+    assert_eq!(keys(&r), ["ack"]);
+    assert!(r.transition.is_none());
+    assert_eq!(m.awaiting.map(|a| a.slot), Some("order_id".to_string()), "still waiting for the number");
+}
+
+#[tokio::test]
+async fn noise_and_unknown_languages_get_an_honest_answer() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let mut p = parse("complaint", 0.87, None);
+    p.form = komek_nlu::form::MessageForm::Code;
+    let r = say(&d, &mut m, "thread 'main' panicked at src/main.rs:2:5", &p, None).await;
+    assert_eq!(keys(&r), ["clarify_noise"]);
+    assert!(r.transition.is_none());
+    let mut p = parse("oos", 0.9, None);
+    p.lang.unsupported = Some("ja".into());
+    let r = say(&d, &mut m, "注文はどこですか", &p, None).await;
+    assert_eq!(keys(&r), ["unsupported_language"]);
+    assert_eq!(r.reply_lang, Some(Lang::En));
+    assert!(r.replies[0].text.contains("Қазақша") && r.replies[0].text.contains("Русский"), "{}", r.replies[0].text);
+    assert_eq!(m.misses, 0, "neither is a miss");
+}
+
+#[tokio::test]
+async fn several_orders_are_asked_about_and_a_tap_picks_one() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let p = with_orders(parse("return_request", 0.9, None), &["100004", "100011"]);
+    let r = say(&d, &mut m, "i want to return stuff from 100004 and 100011", &p, None).await;
+    assert_eq!(keys(&r), ["which_order"]);
+    let ids: Vec<&str> = r.replies[0].buttons.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["order:100004", "order:100011", "another_order"]);
+    m.fold("c_1", 2, &EventBody::CustomerMessage { text: "#100011".into(), lang: Lang::En, button: Some("order:100011".into()), attachment: None });
+    let p = parse("oos", 0.1, None);
+    let input = Input { text: "#100011", button: Some("order:100011"), parse: &p, lang: Lang::En };
+    let resolved = d.resolve(&m, &input);
+    let picked = d.respond(&m, &input, &resolved, None).await.unwrap();
+    assert_eq!(keys(&picked), ["return_request.started"]);
+    assert!(picked.replies[0].text.contains("100011"));
+}
+
+#[tokio::test]
+async fn a_remembered_order_is_confirmed_before_a_return() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "where is 100003", &parse("order_status", 0.95, Some("100003")), None).await;
+    let r = say(&d, &mut m, "I want to return an item", &parse("return_request", 0.9, None), None).await;
+    assert_eq!(keys(&r), ["which_order"], "not silently about 100003");
+    let status = say(&d, &mut m, "and when does it come?", &parse("order_status", 0.9, None), None).await;
+    assert_eq!(keys(&status), ["order_status.shipped"], "a question about the order needs no confirmation");
+}
+
+#[tokio::test]
+async fn no_order_number_then_a_phone_finds_the_order() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "where is my order", &parse("order_status", 0.95, None), None).await;
+    let r = say(&d, &mut m, "I don't remember the number", &parse("oos", 0.4, None), None).await;
+    assert_eq!(keys(&r), ["ask_contact"]);
+    let mut p = parse("oos", 0.3, None);
+    p.entities.push(Entity { kind: "phone".into(), value: "+77015550003".into(), start: 0, end: 12 });
+    let found = say(&d, &mut m, "8 701 555 00 03", &p, None).await;
+    assert_eq!(keys(&found), ["order_status.shipped"], "customer 3 has one order, 100003 (shipped)");
+    assert!(found.replies[0].text.contains("100003"));
+    let mut p = parse("oos", 0.3, None);
+    p.entities.push(Entity { kind: "phone".into(), value: "+77015550099".into(), start: 0, end: 12 });
+    let mut m2 = memory();
+    say(&d, &mut m2, "where is my order", &parse("order_status", 0.95, None), None).await;
+    let none = say(&d, &mut m2, "+7 701 555 00 99", &p, None).await;
+    assert_eq!(keys(&none), ["contact_not_found"]);
+}
+
+#[tokio::test]
+async fn the_pending_question_survives_a_language_switch() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "where is my order", &parse("order_status", 0.95, None), None).await;
+    let r = say(&d, &mut m, "in kazakh please", &parse("language_change", 0.95, None), None).await;
+    assert_eq!(keys(&r), ["language_changed", "ask_order_id"]);
+    assert_eq!(r.awaiting.as_ref().map(|a| a.intent.as_str()), Some("order_status"));
+    let answered = say(&d, &mut m, "нөмірі 100031", &parse("oos", 0.3, Some("100031")), None).await;
+    assert_eq!(keys(&answered), ["order_status.shipped"]);
 }

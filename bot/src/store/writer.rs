@@ -149,7 +149,7 @@ mod tests {
     use crate::store::{OrderRow, Store};
 
     fn order(id: &str) -> Write {
-        OrderWrite::Upsert(OrderRow { id: id.into(), status: OrderStatus::Paid, amount: 1, currency: "KZT".into(), status_date: 0, updated_at: 0 }).into()
+        OrderWrite::Upsert(OrderRow { id: id.into(), status: OrderStatus::Paid, amount: 1, currency: "KZT".into(), status_date: 0, updated_at: 0, phone: None, email: None }).into()
     }
 
     /// Two callers in one batch: the one whose conditional write loses is rolled back whole (its

@@ -60,6 +60,16 @@ oos = { $variant ->
     [2] Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Womit kann ich helfen? Hier sind einige Möglichkeiten:
 }
 oos_again = Ich verstehe Ihr Anliegen leider immer noch nicht. Soll ich Sie mit jemandem aus unserem Team verbinden?
+clarify = Ich möchte Sie richtig verstehen — meinen Sie eines davon?
+clarify_noise = Hier kann ich nur normalen Text lesen. Schreiben Sie mir bitte in ein paar Worten, was Sie brauchen, oder wählen Sie unten eine Option.
+not_helpful = Das tut mir leid. Soll sich jemand aus dem Team darum kümmern, oder versuchen wir es anders?
+followup_more = Mehr kann ich Ihnen dazu hier nicht sagen. Jemand aus dem Team kann sich Ihren Fall genau ansehen — soll ich Sie verbinden?
+ack = Gut. Kann ich sonst noch etwas für Sie tun?
+unsupported_language = Entschuldigung, in dieser Sprache kann ich noch nicht schreiben. Ich helfe gern auf: { $languages }. Auch jemand aus dem Team kann helfen.
+language_name = Deutsch
+ask_contact = Kein Problem. Schicken Sie mir die Telefonnummer oder E-Mail-Adresse, mit der Sie bestellt haben, dann finde ich die Bestellung.
+contact_not_found = Zu dieser Telefonnummer oder E-Mail-Adresse habe ich keine Bestellung gefunden. Bitte prüfen Sie sie oder schicken Sie die Bestellnummer, falls Sie sie finden. Auch jemand aus dem Team kann helfen.
+which_order = Um welche Bestellung geht es? Tippen Sie eine an oder schicken Sie die Nummer.
 handoff-customer_request = Ich verbinde Sie jetzt mit jemandem aus unserem Team. Einen Moment bitte.
 handoff-negative_emotion = Es tut mir sehr leid, dass Sie Ärger hatten. Ich übergebe das Gespräch jetzt an jemanden aus unserem Team, der sich persönlich darum kümmert.
 handoff-sensitive_intent = Darum kümmert sich jemand aus unserem Team persönlich. Ihr Anliegen ist bereits weitergeleitet, alle Details liegen schon vor.
@@ -96,6 +106,8 @@ button-human_agent = Mit Mitarbeiter sprechen
 button-notify_me = Status-Benachrichtigung
 button-yes = Ja
 button-no = Nein
+button-something_else = Etwas anderes
+button-another_order = Eine andere Bestellung
 
 ## Order status names
 

@@ -81,6 +81,16 @@ oos = { $variant ->
     [2] Sorry, I'm not sure I understood you. Could you rephrase it, or pick one of the options below?
 }
 oos_again = Sorry, I still don't understand. Would you like me to connect you with a member of our support team?
+clarify = I want to get this right — did you mean one of these?
+clarify_noise = I can only read plain text here. Could you tell me in a few words what you need, or pick an option below?
+not_helpful = Sorry that didn't help. Would you like a colleague to take a look, or shall we try something else?
+followup_more = That's everything I can tell you about this here. A colleague can look into your particular case — shall I connect you?
+ack = Good. Is there anything else I can help you with?
+unsupported_language = Sorry, I can't write in that language yet. I can help in: { $languages }. A colleague may also be able to help.
+language_name = English
+ask_contact = No problem. Send me the phone number or e-mail you used for the order, and I'll find it.
+contact_not_found = I couldn't find any orders for that phone number or e-mail. Could you check it, or send the order number if you find it? A colleague can also help.
+which_order = Which order is this about? Tap one, or send the number.
 handoff-customer_request = Of course — I'm connecting you with a member of our support team now.
 handoff-negative_emotion = I'm really sorry this happened. I'm passing the conversation to a colleague right now, and they'll take it from here.
 handoff-sensitive_intent = A member of our support team will take care of this. They can already see the details of your request, so you won't need to repeat anything.
@@ -120,6 +130,8 @@ button-human_agent = Talk to a person
 button-notify_me = Notify me of updates
 button-yes = Yes
 button-no = No
+button-something_else = Something else
+button-another_order = Another order
 
 ## Order status names
 

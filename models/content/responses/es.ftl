@@ -59,6 +59,16 @@ oos = { $variant ->
     [2] No estoy seguro de haberle entendido. Elija, por favor, una de estas opciones:
 }
 oos_again = Lo siento, sigo sin entender su consulta. ¿Quiere que le ponga en contacto con una persona de nuestro equipo?
+clarify = Quiero entenderle bien: ¿se refiere a alguna de estas opciones?
+clarify_noise = Aquí solo puedo leer texto normal. ¿Podría decirme en pocas palabras qué necesita, o elegir una opción de abajo?
+not_helpful = Siento no haberle ayudado. ¿Quiere que un compañero lo revise, o probamos otra cosa?
+followup_more = Eso es todo lo que puedo decirle sobre esto aquí. Un compañero puede revisar su caso en concreto. ¿Le pongo en contacto?
+ack = Bien. ¿Puedo ayudarle en algo más?
+unsupported_language = Lo siento, todavía no puedo escribir en ese idioma. Puedo ayudarle en: { $languages }. Un compañero también podría ayudarle.
+language_name = Español
+ask_contact = No pasa nada. Envíeme el teléfono o el correo electrónico con el que hizo el pedido y lo busco.
+contact_not_found = No encontré pedidos con ese teléfono o correo electrónico. ¿Puede comprobarlo, o enviar el número de pedido si lo encuentra? Un compañero también puede ayudarle.
+which_order = ¿De qué pedido se trata? Toque uno o envíe el número.
 handoff-customer_request = Le pongo ahora mismo en contacto con una persona de nuestro equipo. Un momento, por favor.
 handoff-negative_emotion = Lamento mucho las molestias. Una persona de nuestro equipo se hará cargo de la conversación ahora mismo.
 handoff-sensitive_intent = De esto se encargará personalmente una persona de nuestro equipo, que ya tiene todos los detalles de su consulta.
@@ -98,6 +108,8 @@ button-human_agent = Hablar con una persona
 button-notify_me = Avisarme de cambios
 button-yes = Sí
 button-no = No
+button-something_else = Otra cosa
+button-another_order = Otro pedido
 
 ## Order status names
 

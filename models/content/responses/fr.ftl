@@ -65,6 +65,16 @@ oos = { $variant ->
     [2] Pardon, je ne suis pas sûr d'avoir compris. Reformulez votre question ou choisissez l'une des options ci-dessous.
 }
 oos_again = Désolé, je ne parviens toujours pas à comprendre votre demande. Voulez-vous que je vous mette en relation avec un conseiller ?
+clarify = Je veux bien vous comprendre : pensez-vous à l’un de ces choix ?
+clarify_noise = Ici, je ne lis que du texte simple. Pourriez-vous me dire en quelques mots ce dont vous avez besoin, ou choisir une option ci-dessous ?
+not_helpful = Désolé de ne pas avoir pu vous aider. Voulez-vous qu’un conseiller regarde, ou essayons-nous autre chose ?
+followup_more = C’est tout ce que je peux vous dire à ce sujet ici. Un conseiller peut examiner votre cas en particulier — je vous mets en relation ?
+ack = Très bien. Puis-je vous aider pour autre chose ?
+unsupported_language = Désolé, je ne sais pas encore écrire dans cette langue. Je peux vous aider en : { $languages }. Un conseiller pourra peut-être aussi vous aider.
+language_name = Français
+ask_contact = Pas de souci. Envoyez-moi le téléphone ou l’e-mail utilisé pour la commande, et je la retrouve.
+contact_not_found = Je n’ai trouvé aucune commande avec ce téléphone ou cet e-mail. Pouvez-vous vérifier, ou m’envoyer le numéro de commande si vous le retrouvez ? Un conseiller peut aussi vous aider.
+which_order = De quelle commande s’agit-il ? Touchez-en une ou envoyez le numéro.
 handoff-customer_request = Bien sûr, je vous mets en relation avec un conseiller.
 handoff-negative_emotion = Je suis sincèrement désolé pour ce désagrément. Un conseiller prend le relais tout de suite pour vous aider.
 handoff-sensitive_intent = Un conseiller va s'occuper de votre demande. Il voit déjà tous les détails, vous n'aurez pas besoin de tout répéter.
@@ -107,6 +117,8 @@ button-human_agent = Parler à un conseiller
 button-notify_me = Alertes de commande
 button-yes = Oui
 button-no = Non
+button-something_else = Autre chose
+button-another_order = Une autre commande
 
 ## Order status names
 

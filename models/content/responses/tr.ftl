@@ -60,6 +60,16 @@ oos = { $variant ->
     [2] Sizi doğru anladığımdan emin değilim. Lütfen şu seçeneklerden birini seçin:
 }
 oos_again = Üzgünüm, talebinizi hâlâ anlayamadım. Sizi bir temsilcimize bağlamamı ister misiniz?
+clarify = Sizi doğru anlamak istiyorum — bunlardan birini mi kastettiniz?
+clarify_noise = Burada yalnızca düz metni anlayabiliyorum. Neye ihtiyacınız olduğunu birkaç kelimeyle yazar mısınız ya da aşağıdan bir seçenek seçer misiniz?
+not_helpful = Yardımcı olamadığım için üzgünüm. Bir çalışma arkadaşımı bağlayayım mı, yoksa başka bir şey mi deneyelim?
+followup_more = Burada bu konuda söyleyebileceklerim bu kadar. Bir çalışma arkadaşım sizin durumunuza özel olarak bakabilir — bağlayayım mı?
+ack = Tamam. Başka bir konuda yardımcı olabilir miyim?
+unsupported_language = Üzgünüm, bu dilde henüz yazamıyorum. Şu dillerde yardımcı olabilirim: { $languages }. Bir çalışma arkadaşım da yardımcı olabilir.
+language_name = Türkçe
+ask_contact = Sorun değil. Siparişi verdiğiniz telefon numarasını veya e-posta adresini gönderin, siparişi bulayım.
+contact_not_found = Bu telefon numarası veya e-posta ile bir sipariş bulamadım. Kontrol eder misiniz ya da bulursanız sipariş numarasını gönderir misiniz? Bir çalışma arkadaşım da yardımcı olabilir.
+which_order = Hangi sipariş hakkında? Birine dokunun veya numarayı gönderin.
 handoff-customer_request = Sizi şimdi bir temsilcimize bağlıyorum. Lütfen biraz bekleyin.
 handoff-negative_emotion = Yaşadığınız sorun için gerçekten çok özür dilerim. Görüşmeyi şimdi bir temsilcimiz devralacak.
 handoff-sensitive_intent = Bu talebinizle bir temsilcimiz bizzat ilgilenecek; talebinizin ayrıntılarını şimdiden görebiliyor.
@@ -93,6 +103,8 @@ button-human_agent = Temsilciye bağlan
 button-notify_me = Durum bildirimi al
 button-yes = Evet
 button-no = Hayır
+button-something_else = Başka bir şey
+button-another_order = Başka bir sipariş
 
 ## Order status names
 

@@ -60,6 +60,16 @@ oos = { $variant ->
     [2] Sizni toʻgʻri tushunganimga ishonchim komil emas. Iltimos, quyidagi variantlardan birini tanlang:
 }
 oos_again = Kechirasiz, soʻrovingizni hali ham tushuna olmadim. Sizni xodimimiz bilan bogʻlaymi?
+clarify = Sizni toʻgʻri tushunmoqchiman — quyidagilardan birini nazarda tutdingizmi?
+clarify_noise = Bu yerda faqat oddiy matnni tushunaman. Nima kerakligini bir-ikki soʻz bilan yozing yoki quyidagi variantlardan birini tanlang.
+not_helpful = Kechirasiz, yordam bera olmadim. Hamkasbimni ulaymi yoki boshqacha urinib koʻramizmi?
+followup_more = Bu haqda bu yerda ayta oladiganim shu. Hamkasbim aynan sizning holatingizni koʻrib chiqishi mumkin — bogʻlaymi?
+ack = Yaxshi. Yana biror narsada yordam bera olamanmi?
+unsupported_language = Kechirasiz, bu tilda hali yoza olmayman. Quyidagi tillarda yordam bera olaman: { $languages }. Hamkasbim ham yordam berishi mumkin.
+language_name = Oʻzbekcha
+ask_contact = Hechqisi yoʻq. Buyurtma rasmiylashtirilgan telefon raqami yoki e-mailni yuboring — men uni topaman.
+contact_not_found = Bu telefon yoki e-mail boʻyicha buyurtma topa olmadim. Tekshirib koʻring yoki topsangiz, buyurtma raqamini yuboring. Hamkasbim ham yordam bera oladi.
+which_order = Qaysi buyurtma haqida gap ketyapti? Keraklisini bosing yoki raqamini yuboring.
 handoff-customer_request = Sizni hozir xodimimiz bilan bogʻlayapman. Iltimos, biroz kuting.
 handoff-negative_emotion = Noqulaylik uchun chin dildan uzr soʻrayman. Suhbatni hozir xodimimiz davom ettiradi.
 handoff-sensitive_intent = Bu masala bilan xodimimiz shaxsan shugʻullanadi; u soʻrovingiz tafsilotlarini allaqachon koʻrib turibdi.
@@ -93,6 +103,8 @@ button-human_agent = Xodim bilan bogʻlanish
 button-notify_me = Holat haqida xabar olish
 button-yes = Ha
 button-no = Yoʻq
+button-something_else = Boshqa
+button-another_order = Boshqa buyurtma
 
 ## Order status names
 

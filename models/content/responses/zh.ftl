@@ -60,6 +60,16 @@ oos = { $variant ->
     [2] 抱歉，我不太确定您的意思。请换个说法，或从下面的选项中选择。
 }
 oos_again = 抱歉，我还是没能理解您的问题。需要我为您转接人工客服吗？
+clarify = 想确认一下您的意思——是下面其中一项吗？
+clarify_noise = 这里只能读取普通文字。请用几句话告诉我您需要什么，或从下面选择一项。
+not_helpful = 抱歉没能帮到您。需要我请同事来看看，还是换个方式试试？
+followup_more = 关于这个问题，我在这里能说的就这些了。同事可以具体查看您的情况——要为您转接吗？
+ack = 好的。还有什么可以帮您的吗？
+unsupported_language = 抱歉，我暂时还不能用这种语言回复。我可以使用以下语言为您服务：{ $languages }。同事也许也能帮忙。
+language_name = 中文
+ask_contact = 没关系。请发送下单时使用的手机号或电子邮箱，我来帮您查找。
+contact_not_found = 没有找到该手机号或邮箱下的订单。请核对一下，或者找到订单号后发给我。同事也可以帮您。
+which_order = 您说的是哪个订单？请点选一个，或直接发送订单号。
 handoff-customer_request = 好的，正在为您转接人工客服。
 handoff-negative_emotion = 非常抱歉给您带来不便。人工客服马上为您处理。
 handoff-sensitive_intent = 您的请求将由人工客服处理，客服已经能看到相关详情，您无需重复说明。
@@ -96,6 +106,8 @@ button-human_agent = 人工客服
 button-notify_me = 订单状态提醒
 button-yes = 是
 button-no = 否
+button-something_else = 其他
+button-another_order = 其他订单
 
 ## Order status names
 

@@ -1,0 +1,183 @@
+//! What the customer means by this message, in the context of the conversation: a button they
+//! clicked, an answer to what the bot asked, a request the bot is sure enough of to act on — or
+//! something to ask about, acknowledge, or say honestly that the bot cannot read.
+
+use komek_nlu::Parse;
+use komek_nlu::parse::Scored;
+
+use super::phrases::PhraseKind;
+use super::{Action, Dialogue, Input, Memory, entities};
+
+/// Below this confidence a parse does not pull the conversation away from what the bot asked for.
+const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
+/// A second intent at least this likely beside a pleasantry is what the customer wants.
+const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
+/// Options a clarification offers at most (besides "something else" and "a person").
+const CLARIFY_OPTIONS: usize = 3;
+/// An option of a clarification must be at least this likely.
+const CLARIFY_FLOOR: f32 = 0.08;
+/// The prefix of buttons that pick one of several orders (`order:100017`).
+pub const ORDER_BUTTON: &str = "order:";
+/// The button for "none of these orders".
+pub const ANOTHER_ORDER: &str = "another_order";
+/// The button for "none of these meanings".
+pub const SOMETHING_ELSE: &str = "something_else";
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Understood {
+    /// Act on `Resolved::intent`.
+    Act,
+    /// Not sure which of these intents the customer means: ask, with one tap each.
+    Clarify(Vec<String>),
+    /// The bot's last answer did not help ("no, that's not it").
+    Rejected,
+    /// The same question again after the bot answered it: what it knows was not enough.
+    FollowUp,
+    /// A light "ok" after an answer.
+    Ack,
+    /// Written in a language the bot does not speak (ISO 639-1 code).
+    Unsupported(String),
+    /// Markup, code, keyboard mash or a bare link: not a request.
+    Noise,
+    /// The bot asked for the order number and the customer does not have it.
+    NoOrderNumber,
+}
+
+/// What the bot acts on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// The intent: acted on, or the out-of-scope intent when there is nothing to act on.
+    pub intent: String,
+    pub understood: Understood,
+    /// An address the message gives (the answer to "which address?", or in the request itself).
+    pub address: Option<String>,
+    /// An order the customer picked from a list.
+    pub order: Option<String>,
+    /// The bot is sure of the intent: a click, an answer to its question, or a confident parse.
+    pub sure: bool,
+}
+
+impl Resolved {
+    fn act(intent: &str, sure: bool) -> Self {
+        Self { intent: intent.to_string(), understood: Understood::Act, address: None, order: None, sure }
+    }
+}
+
+impl Dialogue {
+    /// Which intent to act on, or what else the message is.
+    pub fn resolve(&self, memory: &Memory, input: &Input<'_>) -> Resolved {
+        let oos = self.script.out_of_scope_intent().to_string();
+        let other = |understood: Understood| Resolved { understood, ..Resolved::act(&oos, true) };
+        if let Some(b) = input.button {
+            if let Some(order) = b.strip_prefix(ORDER_BUTTON) {
+                let intent = memory.awaiting.as_ref().map_or_else(|| self.order_status_intent(), |a| a.intent.clone());
+                return Resolved { order: Some(order.to_string()), ..Resolved::act(&intent, true) };
+            }
+            if b == ANOTHER_ORDER {
+                let intent = memory.awaiting.as_ref().map_or_else(|| self.order_status_intent(), |a| a.intent.clone());
+                return Resolved::act(&intent, true);
+            }
+            if b == SOMETHING_ELSE {
+                return Resolved::act(&oos, true);
+            }
+            if self.script.knows(b) {
+                return Resolved::act(b, true);
+            }
+        }
+        let parse = input.parse;
+        if parse.lang.unsupported.is_some() && entities(parse, "order_id").is_empty() {
+            return other(Understood::Unsupported(parse.lang.unsupported.clone().unwrap_or_default()));
+        }
+        let has_order = !entities(parse, "order_id").is_empty();
+        let has_contact = !entities(parse, "phone").is_empty() || !entities(parse, "email").is_empty();
+        let parsed = &parse.intent;
+        let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
+        if let Some(aw) = &memory.awaiting {
+            let answers = weak || parsed.name == aw.intent;
+            match aw.slot.as_str() {
+                "order_id" if has_order && (answers || !self.script.action(&parsed.name).needs_order()) => {
+                    return Resolved::act(&aw.intent, true);
+                }
+                "order_id" | "contact" if has_contact && answers => return Resolved::act(&aw.intent, true),
+                "order_id" if self.phrases.says(PhraseKind::NoOrderNumber, input.text) => {
+                    return Resolved { understood: Understood::NoOrderNumber, ..Resolved::act(&aw.intent, true) };
+                }
+                "address" if answers => {
+                    return Resolved { address: Some(input.text.trim().to_string()), ..Resolved::act(&aw.intent, true) };
+                }
+                _ => {}
+            }
+        }
+        if parse.form.is_noise() && !has_order {
+            return other(Understood::Noise);
+        }
+        // After an answer: "no, that's not it", or just "ok".
+        let answered = memory.last_answer.is_some();
+        if answered && self.phrases.says(PhraseKind::Rejection, input.text) {
+            return other(Understood::Rejected);
+        }
+        if self.phrases.says(PhraseKind::Ack, input.text) && !has_order {
+            return other(Understood::Ack);
+        }
+        // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
+        if self.script.is_small_talk(&parsed.name) {
+            // Not a goodbye: "thanks" must not end the conversation on a hunch.
+            let runner_up = parse.ranking.iter().find(|r| {
+                r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos && self.script.action(&r.name) != Action::Close
+            });
+            if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
+                return Resolved::act(&r.name, r.is_sure());
+            }
+            if has_order {
+                return Resolved::act(&self.order_status_intent(), true);
+            }
+        }
+        // A bare order number (or one the parse could not place) is a question about that order.
+        if has_order && (parsed.name == oos || !parsed.is_sure()) {
+            let intent = if self.script.action(&parsed.name).needs_order() { parsed.name.clone() } else { self.order_status_intent() };
+            return Resolved::act(&intent, true);
+        }
+        if parsed.name == oos {
+            return Resolved::act(&oos, true);
+        }
+        if !parsed.is_sure() {
+            let options = self.clarify_options(parse);
+            if options.is_empty() {
+                return Resolved::act(&oos, true);
+            }
+            return Resolved { understood: Understood::Clarify(options), ..Resolved::act(&parsed.name, false) };
+        }
+        // The same question right after the bot answered it: the answer was not enough.
+        if let Some((key, Some(intent))) = &memory.last_answer
+            && *intent == parsed.name
+            && self.script.action(intent) == Action::Reply
+            && *key == self.script.reply_key(intent)
+        {
+            return Resolved { understood: Understood::FollowUp, ..Resolved::act(&parsed.name, true) };
+        }
+        let address = entities(parse, "address").into_iter().next();
+        Resolved { address, ..Resolved::act(&parsed.name, true) }
+    }
+
+    /// The likely meanings of an unsure parse that the bot can act on.
+    fn clarify_options(&self, parse: &Parse) -> Vec<String> {
+        let oos = self.script.out_of_scope_intent();
+        let offer = |s: &&Scored| {
+            s.name != oos && s.confidence >= CLARIFY_FLOOR && self.script.knows(&s.name) && !self.script.is_small_talk(&s.name)
+        };
+        let mut options: Vec<String> = Vec::new();
+        for s in parse.ranking.iter().filter(offer) {
+            if !options.contains(&s.name) {
+                options.push(s.name.clone());
+            }
+            if options.len() == CLARIFY_OPTIONS {
+                break;
+            }
+        }
+        options
+    }
+
+    fn order_status_intent(&self) -> String {
+        self.script.intent_for(Action::OrderStatus).unwrap_or(self.script.out_of_scope_intent()).to_string()
+    }
+}
