@@ -16,6 +16,8 @@ pub enum Cue {
     Repeat,
     Positive,
     Human,
+    Praise,
+    Problem,
 }
 
 #[derive(Deserialize)]
@@ -32,6 +34,12 @@ struct CueFile {
     positive: Vec<String>,
     #[serde(default)]
     human: Vec<String>,
+    /// Praise of the service ("great service", "well done"): beside a bad outcome it is sarcasm.
+    #[serde(default)]
+    praise: Vec<String>,
+    /// A bad outcome stated as a fact ("half is missing", "came open").
+    #[serde(default)]
+    problem: Vec<String>,
 }
 
 /// Counts of cue hits in one text.
@@ -42,6 +50,8 @@ pub struct CueHits {
     pub repeat: u32,
     pub positive: u32,
     pub human: u32,
+    pub praise: u32,
+    pub problem: u32,
 }
 
 impl CueHits {
@@ -53,6 +63,8 @@ impl CueHits {
             repeat: self.repeat.max(other.repeat),
             positive: self.positive.max(other.positive),
             human: self.human.max(other.human),
+            praise: self.praise.max(other.praise),
+            problem: self.problem.max(other.problem),
         }
     }
 }
@@ -91,6 +103,8 @@ impl Cues {
             (file.repeat, Cue::Repeat),
             (file.positive, Cue::Positive),
             (file.human, Cue::Human),
+            (file.praise, Cue::Praise),
+            (file.problem, Cue::Problem),
         ] {
             for entry in list {
                 let e = normalise(&entry);
@@ -122,6 +136,8 @@ impl Cues {
             Cue::Repeat => hits.repeat += 1,
             Cue::Positive => hits.positive += 1,
             Cue::Human => hits.human += 1,
+            Cue::Praise => hits.praise += 1,
+            Cue::Problem => hits.problem += 1,
         };
         // Each stem counts once per text, like a phrase.
         let mut seen: Vec<&str> = Vec::new();

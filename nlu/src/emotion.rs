@@ -108,13 +108,16 @@ pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
     if hits.human > 0 && !emotional_words && !shouting && !exclaiming {
         return neutral(0.0);
     }
+    // Praise beside a bad outcome is sarcasm: "great service, the box came open and half is missing".
+    let sarcasm = hits.praise > 0 && hits.problem > 0;
     let anger = hits.anger as f32
+        + if sarcasm { (hits.praise + hits.problem) as f32 } else { 0.0 }
         + 0.5 * hits.repeat as f32
         + if shouting { 1.0 } else { 0.0 }
         + if exclaiming { 0.4 } else { 0.0 }
         + m_angry;
     let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + m_upset;
-    let positive = if hits.anger + hits.upset > 0 { 0.0 } else { hits.positive as f32 + m_positive };
+    let positive = if hits.anger + hits.upset > 0 || sarcasm { 0.0 } else { hits.positive as f32 + m_positive };
     let (label, signal) = [(EmotionLabel::Angry, anger), (EmotionLabel::Upset, upset), (EmotionLabel::Positive, positive)]
         .into_iter()
         .fold((EmotionLabel::Neutral, 0.0f32), |best, (l, s)| if s > best.1 { (l, s) } else { best });
@@ -153,6 +156,14 @@ fn typography(text: &str) -> (bool, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn praise_beside_a_bad_outcome_is_sarcasm() {
+        let hits = CueHits { positive: 1, praise: 1, problem: 1, ..CueHits::default() };
+        assert_eq!(judge("great service, half of it is missing", &hits, Some([0.0, 0.0, 0.9, 0.0])).label, EmotionLabel::Angry);
+        let praise = CueHits { positive: 1, ..CueHits::default() };
+        assert_eq!(judge("great service", &praise, Some([0.0, 0.0, 0.9, 0.0])).label, EmotionLabel::Positive);
+    }
 
     #[test]
     fn typography_alone_can_make_anger() {

@@ -4,6 +4,7 @@
 use komek_handoff::conversation::Signal;
 use komek_handoff::queue::{Waiting, position, route, someone_speaks};
 use komek_handoff::{Brief, Escalation, Reason, build_brief};
+use komek_nlu::parse::EscalationReason;
 use komek_nlu::{Lang, Parse};
 
 use super::queue::waiting_of;
@@ -14,6 +15,8 @@ use crate::events::EventBody;
 use crate::secrets::new_id;
 use crate::store::{HandoffRow, HandoffStatus, HandoffWrite};
 
+/// From this confidence a reading of "a person, please" hands over without asking what was meant.
+const PERSON_REQUEST_CONFIDENCE: f32 = 0.75;
 /// Expected wait per customer ahead when no claims were seen yet in the language.
 const DEFAULT_WAIT_SECONDS: f64 = 120.0;
 /// The shortest wait per customer ahead that the estimate assumes.
@@ -40,7 +43,14 @@ impl Chat {
             intent,
             confidence,
             out_of_scope: missed,
-            requests_person: def.is_some_and(|d| d.handoff),
+            // A request for a person is never worth a clarification round: a clear reading of one
+            // ("could I speak to someone?") hands over even below the intent's action threshold,
+            // unless the customer is saying they no longer need one.
+            requests_person: def.is_some_and(|d| d.handoff)
+                || (parse.escalate.reason == Some(EscalationReason::CustomerRequest)
+                    && parse.intent.confidence >= PERSON_REQUEST_CONFIDENCE
+                    && !parse.form.is_noise()
+                    && resolved.understood != Understood::Withdrawn),
             sensitive: def.is_some_and(|d| d.sensitive),
             concerns_order: acting && script.action(intent).needs_order(),
             emotion: parse.emotion,

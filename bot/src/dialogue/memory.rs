@@ -58,7 +58,7 @@ pub struct Memory {
 pub const MISS_KEYS: &[&str] = &["oos", "oos_again", "not_helpful", "followup_more"];
 /// Reply keys that neither count as a miss nor break a run of misses: the bot acknowledges, asks
 /// what was meant, or says which languages it speaks.
-const NEUTRAL_KEYS: &[&str] = &["ack", "clarify", "clarify_noise", "unsupported_language"];
+const NEUTRAL_KEYS: &[&str] = &["ack", "withdrawn", "clarify", "clarify_noise", "unsupported_language"];
 /// Reply key prefixes that answer a request (rather than ask, greet or fail).
 const RESOLVING_KEYS: &[&str] = &[
     "order_status.",

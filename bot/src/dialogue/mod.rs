@@ -188,6 +188,11 @@ impl Dialogue {
                 d.awaiting = memory.awaiting.clone();
                 return Ok(d);
             }
+            Understood::Withdrawn => {
+                d.intent.clear();
+                d.replies.push(self.reply(lang, "withdrawn", &[], pick));
+                return Ok(d);
+            }
             Understood::NoOrderNumber => {
                 d.replies.push(self.reply(lang, "ask_contact", &[], pick));
                 d.awaiting = Some(Awaiting { intent: intent.to_string(), slot: "contact".into() });

@@ -20,8 +20,10 @@ pub enum PhraseKind {
     NoOrderNumber,
     /// A light acknowledgement that neither asks nor ends anything ("ok", "👍").
     Ack,
-    /// The customer no longer needs a person ("never mind", "уже не нужно").
+    /// The customer no longer needs what they asked for ("never mind", "уже не нужно").
     Withdraw,
+    /// A real goodbye ("bye", "до свидания"): only this ends a conversation, never a bare "ok".
+    Farewell,
 }
 
 #[derive(Deserialize)]
@@ -32,6 +34,7 @@ struct File {
     no_order_number: Vec<String>,
     ack: Vec<String>,
     withdraw: Vec<String>,
+    farewell: Vec<String>,
 }
 
 /// Phrases of every language; a message is matched against all of them (customers mix languages).
@@ -53,6 +56,7 @@ impl Phrases {
                 (PhraseKind::NoOrderNumber, file.no_order_number),
                 (PhraseKind::Ack, file.ack),
                 (PhraseKind::Withdraw, file.withdraw),
+                (PhraseKind::Farewell, file.farewell),
             ] {
                 if list.is_empty() {
                     return Err(err(format!("{kind:?} has no phrases")));
@@ -75,13 +79,21 @@ impl Phrases {
         }
         let Some(phrases) = self.by_kind.get(&kind) else { return false };
         match kind {
-            PhraseKind::Ack => phrases.contains(&text),
+            // "ok ok", "vale vale": a repeated acknowledgement is still one.
+            PhraseKind::Ack => phrases.contains(&text) || phrases.contains(&without_repeats(&text)),
             _ => {
                 let padded = format!(" {text} ");
                 phrases.iter().any(|p| padded.contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p.as_str())))
             }
         }
     }
+}
+
+/// The words of a normalised text with immediate repetitions dropped.
+fn without_repeats(text: &str) -> String {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    words.dedup();
+    words.join(" ")
 }
 
 /// Lower case, punctuation to spaces (emoji kept), single spaces, no variation selectors or skin

@@ -31,6 +31,7 @@ pub const REPLY_KEYS: &[&str] = &[
     "not_helpful",
     "followup_more",
     "ack",
+    "withdrawn",
     "unsupported_language",
     "language_name",
     "ask_contact",

@@ -320,3 +320,49 @@ async fn the_pending_question_survives_a_language_switch() {
     let answered = say(&d, &mut m, "нөмірі 100031", &parse("oos", 0.3, Some("100031")), None).await;
     assert_eq!(keys(&answered), ["order_status.shipped"]);
 }
+
+#[tokio::test]
+async fn only_a_real_goodbye_ends_the_conversation() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "what are your hours", &parse("store_hours", 0.9, None), None).await;
+    // The model read "nope" as a goodbye; without a word of farewell it is an acknowledgement.
+    let light = say(&d, &mut m, "nope", &parse("goodbye", 0.9, None), None).await;
+    assert_eq!(keys(&light), ["ack"]);
+    assert_eq!(light.transition, None);
+    // "perfect thanks, bye!" read as thanks still ends it: it says goodbye.
+    let bye = say(&d, &mut m, "perfect thanks, bye!", &parse("thanks", 0.9, None), None).await;
+    assert_eq!(bye.transition, Some(Transition::Close));
+}
+
+#[tokio::test]
+async fn the_order_number_answers_the_pending_request_not_a_new_one() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let asked = say(&d, &mut m, "change the delivery address", &parse("change_address", 0.95, None), None).await;
+    assert_eq!(keys(&asked), ["ask_order_id"]);
+    // "Order number 100002" reads as a status question; here it is the answer to "which order?".
+    let r = say(&d, &mut m, "order number 100002", &parse("order_status", 0.95, Some("100002")), None).await;
+    assert_eq!(keys(&r), ["change_address.ask_address"]);
+}
+
+#[tokio::test]
+async fn a_withdrawn_request_is_left_alone() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    say(&d, &mut m, "change the delivery address of 100002", &parse("change_address", 0.9, Some("100002")), None).await;
+    let r = say(&d, &mut m, "never mind, leave it as it is", &parse("oos", 0.3, None), None).await;
+    assert_eq!(keys(&r), ["withdrawn"]);
+    assert!(r.facts.is_empty(), "the withdrawal is not saved as the new address");
+    assert_eq!(r.awaiting, None);
+}
+
+#[tokio::test]
+async fn a_language_change_needs_a_language() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    let mut p = parse("language_change", 0.9, Some("100009"));
+    p.ranking.push(Scored { name: "notify_me".into(), confidence: 0.3, threshold: None });
+    let r = say(&d, &mut m, "please write to me here when 100009 changes", &p, None).await;
+    assert_eq!(keys(&r), ["notify_me.subscribed"]);
+}

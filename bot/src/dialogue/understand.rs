@@ -41,6 +41,8 @@ pub enum Understood {
     Noise,
     /// The bot asked for the order number and the customer does not have it.
     NoOrderNumber,
+    /// The customer no longer wants what the bot was asking about ("never mind, leave it").
+    Withdrawn,
 }
 
 /// What the bot acts on.
@@ -92,17 +94,22 @@ impl Dialogue {
         let has_contact = !entities(parse, "phone").is_empty() || !entities(parse, "email").is_empty();
         let parsed = &parse.intent;
         let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
-        if let Some(aw) = &memory.awaiting {
+        if let Some(aw) = memory.awaiting.as_ref().filter(|a| a.intent != super::SURVEY) {
+            if !has_order && self.phrases.says(PhraseKind::Withdraw, input.text) {
+                return other(Understood::Withdrawn);
+            }
             let answers = weak || parsed.name == aw.intent;
+            // "Order number 100032" answers "which order?" whatever the request was.
+            let names_the_order = parsed.name == self.order_status_intent();
             match aw.slot.as_str() {
-                "order_id" if has_order && (answers || !self.script.action(&parsed.name).needs_order()) => {
+                "order_id" if has_order && (answers || names_the_order || !self.script.action(&parsed.name).needs_order()) => {
                     return Resolved::act(&aw.intent, true);
                 }
                 "order_id" | "contact" if has_contact && answers => return Resolved::act(&aw.intent, true),
                 "order_id" if self.phrases.says(PhraseKind::NoOrderNumber, input.text) => {
                     return Resolved { understood: Understood::NoOrderNumber, ..Resolved::act(&aw.intent, true) };
                 }
-                "address" if answers => {
+                "address" if answers || !entities(parse, "address").is_empty() => {
                     return Resolved { address: Some(input.text.trim().to_string()), ..Resolved::act(&aw.intent, true) };
                 }
                 _ => {}
@@ -118,6 +125,26 @@ impl Dialogue {
         }
         if self.phrases.says(PhraseKind::Ack, input.text) && !has_order {
             return other(Understood::Ack);
+        }
+        // Only a real goodbye ends the conversation; a goodbye the model guessed from "ну" or
+        // "nope" is a light acknowledgement, and "thanks, bye!" is a goodbye.
+        let farewell = self.phrases.says(PhraseKind::Farewell, input.text) && !has_order;
+        if self.script.action(&parsed.name) == Action::Close && !farewell {
+            return other(Understood::Ack);
+        }
+        if farewell && (self.script.is_small_talk(&parsed.name) || parsed.name == oos || !parsed.is_sure()) {
+            if let Some(close) = self.script.intent_for(Action::Close) {
+                return Resolved::act(close, true);
+            }
+        }
+        // "Switch the language" needs a language named; without one the model misread the request.
+        if self.script.action(&parsed.name) == Action::LanguageChange && komek_nlu::lang::requested_language(input.text).is_none() {
+            let runner_up = parse.ranking.iter().find(|r| r.name != parsed.name && r.name != oos && r.confidence >= SECOND_INTENT_CONFIDENCE);
+            return match runner_up {
+                Some(r) => Resolved::act(&r.name, r.is_sure()),
+                None if has_order => Resolved::act(&self.order_status_intent(), true),
+                None => Resolved::act(&oos, true),
+            };
         }
         // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
         if self.script.is_small_talk(&parsed.name) {

@@ -120,7 +120,12 @@ impl Store {
 
     /// The messages of every conversation a session has had, after event `after`.
     pub async fn session_messages(&self, session_id: &str, after: i64) -> Result<Vec<Event>, BotError> {
-        let kinds: Vec<&str> = MESSAGE_KINDS.iter().map(|k| k.as_str()).collect();
+        self.session_events_of(session_id, after, MESSAGE_KINDS).await
+    }
+
+    /// The events of the given kinds in every conversation a session has had, after event `after`.
+    pub async fn session_events_of(&self, session_id: &str, after: i64, kinds: &[EventKind]) -> Result<Vec<Event>, BotError> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events e JOIN conversations c ON c.id = e.conversation_id \
              WHERE c.session_id = $1 AND e.id > $2 AND e.kind IN ({}) ORDER BY e.id",

@@ -64,6 +64,7 @@ clarify = Ich möchte Sie richtig verstehen — meinen Sie eines davon?
 clarify_noise = Hier kann ich nur normalen Text lesen. Schreiben Sie mir bitte in ein paar Worten, was Sie brauchen, oder wählen Sie unten eine Option.
 not_helpful = Das tut mir leid. Soll sich jemand aus dem Team darum kümmern, oder versuchen wir es anders?
 followup_more = Mehr kann ich Ihnen dazu hier nicht sagen. Jemand aus dem Team kann sich Ihren Fall genau ansehen — soll ich Sie verbinden?
+withdrawn = In Ordnung, ich lasse alles, wie es ist. Kann ich sonst noch etwas für Sie tun?
 ack = Gut. Kann ich sonst noch etwas für Sie tun?
 unsupported_language = Entschuldigung, in dieser Sprache kann ich noch nicht schreiben. Ich helfe gern auf: { $languages }. Auch jemand aus dem Team kann helfen.
 language_name = Deutsch

@@ -85,6 +85,7 @@ clarify = I want to get this right — did you mean one of these?
 clarify_noise = I can only read plain text here. Could you tell me in a few words what you need, or pick an option below?
 not_helpful = Sorry that didn't help. Would you like a colleague to take a look, or shall we try something else?
 followup_more = That's everything I can tell you about this here. A colleague can look into your particular case — shall I connect you?
+withdrawn = All right, I'll leave everything as it is. Anything else I can help with?
 ack = Good. Is there anything else I can help you with?
 unsupported_language = Sorry, I can't write in that language yet. I can help in: { $languages }. A colleague may also be able to help.
 language_name = English

@@ -63,6 +63,7 @@ clarify = Quiero entenderle bien: ¿se refiere a alguna de estas opciones?
 clarify_noise = Aquí solo puedo leer texto normal. ¿Podría decirme en pocas palabras qué necesita, o elegir una opción de abajo?
 not_helpful = Siento no haberle ayudado. ¿Quiere que un compañero lo revise, o probamos otra cosa?
 followup_more = Eso es todo lo que puedo decirle sobre esto aquí. Un compañero puede revisar su caso en concreto. ¿Le pongo en contacto?
+withdrawn = De acuerdo, lo dejo todo como está. ¿Le puedo ayudar en algo más?
 ack = Bien. ¿Puedo ayudarle en algo más?
 unsupported_language = Lo siento, todavía no puedo escribir en ese idioma. Puedo ayudarle en: { $languages }. Un compañero también podría ayudarle.
 language_name = Español

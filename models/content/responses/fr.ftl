@@ -69,6 +69,7 @@ clarify = Je veux bien vous comprendre : pensez-vous à l’un de ces choix ?
 clarify_noise = Ici, je ne lis que du texte simple. Pourriez-vous me dire en quelques mots ce dont vous avez besoin, ou choisir une option ci-dessous ?
 not_helpful = Désolé de ne pas avoir pu vous aider. Voulez-vous qu’un conseiller regarde, ou essayons-nous autre chose ?
 followup_more = C’est tout ce que je peux vous dire à ce sujet ici. Un conseiller peut examiner votre cas en particulier — je vous mets en relation ?
+withdrawn = D'accord, je laisse tout en l'état. Puis-je vous aider pour autre chose ?
 ack = Très bien. Puis-je vous aider pour autre chose ?
 unsupported_language = Désolé, je ne sais pas encore écrire dans cette langue. Je peux vous aider en : { $languages }. Un conseiller pourra peut-être aussi vous aider.
 language_name = Français

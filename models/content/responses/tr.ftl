@@ -64,6 +64,7 @@ clarify = Sizi doğru anlamak istiyorum — bunlardan birini mi kastettiniz?
 clarify_noise = Burada yalnızca düz metni anlayabiliyorum. Neye ihtiyacınız olduğunu birkaç kelimeyle yazar mısınız ya da aşağıdan bir seçenek seçer misiniz?
 not_helpful = Yardımcı olamadığım için üzgünüm. Bir çalışma arkadaşımı bağlayayım mı, yoksa başka bir şey mi deneyelim?
 followup_more = Burada bu konuda söyleyebileceklerim bu kadar. Bir çalışma arkadaşım sizin durumunuza özel olarak bakabilir — bağlayayım mı?
+withdrawn = Tamam, her şeyi olduğu gibi bırakıyorum. Başka bir konuda yardımcı olabilir miyim?
 ack = Tamam. Başka bir konuda yardımcı olabilir miyim?
 unsupported_language = Üzgünüm, bu dilde henüz yazamıyorum. Şu dillerde yardımcı olabilirim: { $languages }. Bir çalışma arkadaşım da yardımcı olabilir.
 language_name = Türkçe

@@ -64,6 +64,7 @@ clarify = Sizni toʻgʻri tushunmoqchiman — quyidagilardan birini nazarda tutd
 clarify_noise = Bu yerda faqat oddiy matnni tushunaman. Nima kerakligini bir-ikki soʻz bilan yozing yoki quyidagi variantlardan birini tanlang.
 not_helpful = Kechirasiz, yordam bera olmadim. Hamkasbimni ulaymi yoki boshqacha urinib koʻramizmi?
 followup_more = Bu haqda bu yerda ayta oladiganim shu. Hamkasbim aynan sizning holatingizni koʻrib chiqishi mumkin — bogʻlaymi?
+withdrawn = Xoʻp, hammasini oʻz holicha qoldiraman. Yana biror narsada yordam bera olamanmi?
 ack = Yaxshi. Yana biror narsada yordam bera olamanmi?
 unsupported_language = Kechirasiz, bu tilda hali yoza olmayman. Quyidagi tillarda yordam bera olaman: { $languages }. Hamkasbim ham yordam berishi mumkin.
 language_name = Oʻzbekcha
