@@ -266,7 +266,7 @@ fn collect_content(dir: &Path, out: &mut HashSet<String>) {
             Some("ftl") => {
                 for line in text.lines() {
                     let text = line.split_once(" = ").map_or(line, |(_, t)| t);
-                    let text = text.trim_start_matches(|c: char| c == ' ' || c == '*').trim();
+                    let text = text.trim_start_matches([' ', '*']).trim();
                     let text = text.split_once("] ").filter(|_| text.starts_with('[')).map_or(text, |(_, t)| t);
                     out.insert(normalise(text));
                 }

@@ -246,10 +246,10 @@ fn judge(j: &Journey, observed: Vec<(String, Observed)>) -> Outcome {
                 fail(n, format!("expected the bot to take up {intent}, it replied {}", keys(o)));
             }
         }
-        if let Some(want) = e.handoff {
-            if want != handed_at.is_some() {
-                fail(n, format!("expected handoff={want}, state {}", o.state));
-            }
+        if let Some(want) = e.handoff
+            && want != handed_at.is_some()
+        {
+            fail(n, format!("expected handoff={want}, state {}", o.state));
         }
         for m in &e.mentions {
             if !text.contains(&m.to_lowercase()) {
@@ -275,20 +275,20 @@ fn judge(j: &Journey, observed: Vec<(String, Observed)>) -> Outcome {
                 fail(n, format!("expected a question for {slot}, got {}", keys(o)));
             }
         }
-        if let Some(want) = e.closes {
-            if want != (o.state == "closed") {
-                fail(n, format!("expected closes={want}, state {}", o.state));
-            }
+        if let Some(want) = e.closes
+            && want != (o.state == "closed")
+        {
+            fail(n, format!("expected closes={want}, state {}", o.state));
         }
-        if let Some(want) = e.clarify {
-            if want != o.replies.iter().any(Reply::is_clarification) {
-                fail(n, format!("expected clarify={want}, got {}", keys(o)));
-            }
+        if let Some(want) = e.clarify
+            && want != o.replies.iter().any(Reply::is_clarification)
+        {
+            fail(n, format!("expected clarify={want}, got {}", keys(o)));
         }
-        if let Some(want) = e.oos {
-            if want != o.replies.iter().any(Reply::is_out_of_scope) {
-                fail(n, format!("expected an out-of-scope answer={want}, got {}", keys(o)));
-            }
+        if let Some(want) = e.oos
+            && want != o.replies.iter().any(Reply::is_out_of_scope)
+        {
+            fail(n, format!("expected an out-of-scope answer={want}, got {}", keys(o)));
         }
         // A fact asked for again after the customer gave it (unless the bot said it was not found).
         if let Some(slot) = &asks {
@@ -330,10 +330,10 @@ fn judge(j: &Journey, observed: Vec<(String, Observed)>) -> Outcome {
             if n > by_turn {
                 fail(0, format!("handed over at turn {n}, expected by turn {by_turn}"));
             }
-            if let (Some(want), Some(got)) = (reason, got) {
-                if want != got {
-                    fail(0, format!("handed over for {got}, expected {want}"));
-                }
+            if let (Some(want), Some(got)) = (reason, got)
+                && want != got
+            {
+                fail(0, format!("handed over for {got}, expected {want}"));
             }
         }
     }
@@ -347,10 +347,10 @@ fn judge(j: &Journey, observed: Vec<(String, Observed)>) -> Outcome {
         let first = j.turns.iter().position(|t| t.expect.intent.as_deref() == Some(a.intent.as_str())).map_or(1, |p| p + 1);
         turns_to_answer.extend(answered_at.map(|n| n + 1 - first.min(n)));
     }
-    if j.expect.no_repeat_ask {
-        if let Some((n, slot)) = asked_repeat {
-            fail(0, format!("asked for {slot} again at turn {n} after the customer gave it"));
-        }
+    if j.expect.no_repeat_ask
+        && let Some((n, slot)) = asked_repeat
+    {
+        fail(0, format!("asked for {slot} again at turn {n} after the customer gave it"));
     }
     let clarifications = observed.iter().filter(|(_, o)| o.replies.iter().any(Reply::is_clarification)).count();
     Outcome { id: j.id.clone(), failures, turns_to_answer, customer_turns: observed.len(), clarifications, transcript: observed }

@@ -132,10 +132,11 @@ impl Dialogue {
         if self.script.action(&parsed.name) == Action::Close && !farewell {
             return other(Understood::Ack);
         }
-        if farewell && (self.script.is_small_talk(&parsed.name) || parsed.name == oos || !parsed.is_sure()) {
-            if let Some(close) = self.script.intent_for(Action::Close) {
-                return Resolved::act(close, true);
-            }
+        if farewell
+            && (self.script.is_small_talk(&parsed.name) || parsed.name == oos || !parsed.is_sure())
+            && let Some(close) = self.script.intent_for(Action::Close)
+        {
+            return Resolved::act(close, true);
         }
         // "Switch the language" needs a language named; without one the model misread the request.
         if self.script.action(&parsed.name) == Action::LanguageChange && komek_nlu::lang::requested_language(input.text).is_none() {
