@@ -12,6 +12,8 @@ use super::{Action, Dialogue, Input, Memory, entities};
 const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
 /// A second intent at least this likely beside a pleasantry is what the customer wants.
 const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
+/// A message of at most this many words that carries what the bot asked for is the answer.
+const ANSWER_WORDS: usize = 4;
 /// Options a clarification offers at most (besides "something else" and "a person").
 const CLARIFY_OPTIONS: usize = 3;
 /// An option of a clarification must be at least this likely.
@@ -99,8 +101,9 @@ impl Dialogue {
                 return other(Understood::Withdrawn);
             }
             let answers = weak || parsed.name == aw.intent;
-            // "Order number 100032" answers "which order?" whatever the request was.
-            let names_the_order = parsed.name == self.order_status_intent();
+            // "Order number 100032" or "it was 100011" answers "which order?" whatever the model
+            // made of it; a longer message with a confident request of its own starts that request.
+            let names_the_order = parsed.name == self.order_status_intent() || input.text.split_whitespace().count() <= ANSWER_WORDS;
             match aw.slot.as_str() {
                 "order_id" if has_order && (answers || names_the_order || !self.script.action(&parsed.name).needs_order()) => {
                     return Resolved::act(&aw.intent, true);
@@ -139,7 +142,7 @@ impl Dialogue {
             return Resolved::act(close, true);
         }
         // "Switch the language" needs a language named; without one the model misread the request.
-        if self.script.action(&parsed.name) == Action::LanguageChange && komek_nlu::lang::requested_language(input.text).is_none() {
+        if self.script.action(&parsed.name) == Action::LanguageChange && !komek_nlu::lang::names_a_language(input.text) {
             let runner_up = parse.ranking.iter().find(|r| r.name != parsed.name && r.name != oos && r.confidence >= SECOND_INTENT_CONFIDENCE);
             return match runner_up {
                 Some(r) => Resolved::act(&r.name, r.is_sure()),

@@ -94,14 +94,16 @@ impl EntityExtractor {
         let mut out = Vec::new();
         let mut taken = vec![false; chars.len()];
         emails(&chars, &mut out, &mut taken);
-        self.address.extract(&original, &chars, &low, &mut out, &mut taken);
         let words = NumberWords {
             order_markers: &self.order_markers,
             phone_markers: &self.phone_markers,
             currency: &self.currency,
             expecting_order: expecting == Some("order_id"),
         };
+        // Order numbers and phones first: an address grown over a sentence written without spaces
+        // ("订单号100016的收货地址改成…12号5室") must not swallow the order it is about.
         numbers(&chars, &low, &words, &mut out, &mut taken);
+        self.address.extract(&original, &chars, &low, &mut out, &mut taken);
         self.dates(&chars, &mut out, &mut taken);
         out.sort_by_key(|e| (e.start, e.end));
         out

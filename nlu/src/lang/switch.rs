@@ -65,6 +65,14 @@ pub fn requested_language(text: &str) -> Option<Lang> {
     found
 }
 
+/// Whether a text names any language at all ("please in English, my Arabic is weak"): a request
+/// to switch without one is not a request to switch.
+pub fn names_a_language(text: &str) -> bool {
+    let norm = normalise(text);
+    let names = names();
+    names.stems.iter().any(|(_, stem)| mentions(&norm, stem, &names.exclude))
+}
+
 /// Whether `stem` starts a word of `text` (CJK and Arabic stems may stand anywhere), unless that
 /// word is an excluded country name.
 fn mentions(text: &str, stem: &str, exclude: &[String]) -> bool {
