@@ -13,7 +13,7 @@ mod writer;
 
 pub use agents::{AgentRow, AgentWrite};
 pub use conversations::{ConversationRow, ConversationWrite};
-pub use customers::{CustomerWrite, SessionRow};
+pub use customers::{CustomerWrite, LinkCodeRow, SessionRow};
 pub use handoffs::{HandoffRow, HandoffStatus, HandoffWrite};
 pub use orders::{OrderRow, OrderWrite};
 pub use outbox::{OutboxRow, OutboxWrite};
