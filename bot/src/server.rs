@@ -22,10 +22,6 @@ use crate::http::{AppState, router};
 use crate::models::{ModelPaths, train_if_needed};
 use crate::store::Store;
 
-/// Login attempts per username: a burst of 10, then one every 6 seconds.
-const LOGIN_BURST: u32 = 10;
-const LOGIN_PER_SECOND: f64 = 1.0 / 6.0;
-
 /// How often agents get their queue re-sent (waiting times, expired offers).
 const QUEUE_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -129,7 +125,9 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         widget_strings,
         console_strings,
         agent_token_ttl_seconds: config.agent_token_ttl_seconds,
-        login_limiter: Arc::new(crate::chat::rate::RateLimiter::new(LOGIN_BURST, LOGIN_PER_SECOND)),
+        limits: Arc::new(crate::http::Limits::default()),
+        message_retry_seconds: if config.rate_per_second > 0.0 { (1.0 / config.rate_per_second).ceil().min(3600.0) as u64 } else { 60 },
+        trusted_proxy_header: trusted_proxy_header(config)?,
         telegram: telegram.clone(),
     });
     let telegram = match telegram {
@@ -138,7 +136,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -147,6 +145,12 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     });
     tracing::info!(%addr, "komek is listening");
     Ok(Running { addr, store: running_store, stop, task, ticker, telegram })
+}
+
+/// `KOMEK_TRUSTED_PROXY_HEADER` as a header name.
+fn trusted_proxy_header(config: &Config) -> Result<Option<axum::http::HeaderName>, BotError> {
+    let Some(name) = config.trusted_proxy_header.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(None) };
+    axum::http::HeaderName::try_from(name).map(Some).map_err(|_| BotError::Config(format!("KOMEK_TRUSTED_PROXY_HEADER: {name:?} is not a header name")))
 }
 
 /// The back-office token: configured, or one made on first start and kept beside the SQLite file

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::extract::{AgentAuth, JsonBody, JsonQuery, Supervisor};
+use super::extract::{AgentAuth, ClientAddr, JsonBody, JsonQuery, Supervisor};
 use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::agents::{self, Agent};
 use crate::chat::{AgentConversation, AgentOverview, ConversationDetail, Finish, NoteView, QueueItem};
@@ -51,10 +51,10 @@ struct LoggedIn {
     agent: Agent,
 }
 
-async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoggedIn>, ApiError> {
-    // Guessing passwords is slowed per username.
-    if !state.login_limiter.allow(&req.username.to_lowercase()) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many login attempts; wait a minute"));
+async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoggedIn>, ApiError> {
+    // Guessing passwords is slowed per address and username, in the username's one form.
+    if !state.limits.login(address, &agents::normalize_username(&req.username)) {
+        return Err(ApiError::rate_limited("too many login attempts; wait a minute", super::limits::LOGIN_RETRY_SECONDS));
     }
     let ttl_ms = state.agent_token_ttl_seconds * 1000;
     match agents::login(&state.store, &req.username, &req.password, ttl_ms).await? {

@@ -3,9 +3,10 @@
 //! [`AgentAuth`], a [`Supervisor`], a [`CustomerSession`] or an [`Admin`] cannot forget it.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -161,6 +162,26 @@ impl FromRequestParts<AppState> for CustomerSession {
             Access::UnknownSession => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session")),
             Access::WrongToken => Err(ApiError::unauthorized("the token does not open this session")),
         }
+    }
+}
+
+/// The client's address: the peer's, or the last entry of the trusted proxy's header when one is
+/// configured and present.
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let forwarded = state
+            .trusted_proxy_header
+            .as_ref()
+            .and_then(|h| parts.headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(forwarded.or(peer).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))))
     }
 }
 

@@ -8,6 +8,7 @@ mod chat;
 mod error;
 mod extract;
 mod health;
+mod limits;
 mod live;
 pub mod metrics;
 mod nlu;
@@ -22,10 +23,10 @@ use axum::http::{Method, StatusCode, header};
 use tower_http::cors::{self, CorsLayer};
 
 pub use error::ApiError;
+pub use limits::Limits;
 
 use crate::backoffice::BackOffice;
 use crate::chat::Chat;
-use crate::chat::rate::RateLimiter;
 use crate::store::Store;
 use metrics::Metrics;
 
@@ -47,7 +48,12 @@ pub struct AppState {
     /// `/console/i18n.json`.
     pub console_strings: Arc<str>,
     pub agent_token_ttl_seconds: i64,
-    pub login_limiter: Arc<RateLimiter>,
+    /// Abuse limits per client address.
+    pub limits: Arc<limits::Limits>,
+    /// The header a trusted proxy puts the client's address in (`KOMEK_TRUSTED_PROXY_HEADER`).
+    /// `Retry-After` of a customer over the message limit.
+    pub message_retry_seconds: u64,
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
     pub telegram: Option<crate::telegram::Telegram>,
 }
 

