@@ -182,3 +182,124 @@ async fn padded_and_lookalike_usernames_share_one_limit() {
     assert_eq!(login_from(&service, &http, "198.51.100.7", "a3", PASSWORD).await, StatusCode::OK, "the agent is not locked out");
     assert_eq!(login_from(&service, &http, "198.51.100.8", " Ａ3 ", PASSWORD).await, StatusCode::OK, "one form for lookup too");
 }
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Reads until the server closes the socket; the close code.
+async fn close_code(socket: &mut Socket) -> Option<u16> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    // Bounded: the server re-checks every 2 s; a minute means it never closes.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await.expect("the server closes the socket") {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
+/// An agent's socket closes when they log out, and when their token expires; a customer's when
+/// the session is erased.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_close_when_the_token_ends() {
+    let service = TestService::start_with("hostile-socket-end", |c| c.agent_token_ttl_seconds = 4).await;
+    let ws = |token: &str| format!("{}/api/v1/agent/ws?token={token}", service.base.replace("http://", "ws://"));
+    let a1 = agent(&service, "a1", &[Lang::En], "agent").await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(&a1.token)).await.unwrap();
+    let r = a1.http.post(service.url("/api/v1/agent/logout")).bearer_auth(&a1.token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(close_code(&mut socket).await, Some(4001), "closed after logout");
+
+    let a2 = agent(&service, "a2", &[Lang::En], "agent").await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(&a2.token)).await.unwrap();
+    assert_eq!(close_code(&mut socket).await, Some(4001), "closed when the token expired");
+}
+
+/// Every agent endpoint on a conversation × role (owner, another agent, supervisor, no token) ×
+/// ownership (claimed, queued, never handed over).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorisation_matrix_of_the_agent_api() {
+    let service = TestService::start("hostile-authz").await;
+    let a1 = agent(&service, "a1", &[Lang::En], "agent").await;
+    let a2 = agent(&service, "a2", &[Lang::En], "agent").await;
+    let sup = agent(&service, "sup", &[Lang::En], "supervisor").await;
+    let handed = |text: &'static str| {
+        let base = service.base.clone();
+        async move {
+            let c = Customer::start(&base, Some("en")).await;
+            let t = c.say(text).await;
+            assert_eq!(t.state, "waiting_agent", "handed over: {}", t.bot_text());
+            c
+        }
+    };
+    let handoff_of = |conversation: String| {
+        let a = &a1;
+        async move {
+            let q = a.queue().await;
+            q.iter().find(|h| h["conversation_id"] == conversation.as_str()).expect("queued")["id"].as_str().unwrap().to_string()
+        }
+    };
+    let claimed = handed("I want to talk to a human").await;
+    let h = handoff_of(claimed.conversation_id.clone()).await;
+    let (s, v) = a1.post(&format!("/api/v1/agent/handoffs/{h}/claim"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _) = a2.post(&format!("/api/v1/agent/handoffs/{h}/claim"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "claimed already");
+    let queued = handed("Let me speak to a person please").await;
+    let never = Customer::start(&service.base, Some("en")).await;
+    never.say("hello").await;
+
+    let http = reqwest::Client::new();
+    let none = |path: String, post: bool| {
+        let (http, url) = (http.clone(), service.url(&path));
+        async move {
+            let r = if post { http.post(url).json(&json!({"text": "x"})).send().await } else { http.get(url).send().await };
+            r.unwrap().status()
+        }
+    };
+    use StatusCode as S;
+    const OK: S = S::OK;
+    const NO: S = S::FORBIDDEN;
+    // (conversation, endpoint, [owner a1, other a2, supervisor])
+    let cases: Vec<(&str, &Customer, &str, bool, [S; 3])> = vec![
+        ("claimed", &claimed, "", false, [OK, NO, OK]),
+        ("claimed", &claimed, "/messages", true, [OK, NO, NO]),
+        ("claimed", &claimed, "/notes", true, [OK, NO, OK]),
+        ("queued", &queued, "", false, [OK, OK, OK]),
+        ("queued", &queued, "/messages", true, [NO, NO, NO]),
+        ("queued", &queued, "/notes", true, [NO, NO, OK]),
+        ("never", &never, "", false, [NO, NO, OK]),
+        ("never", &never, "/messages", true, [NO, NO, NO]),
+        ("never", &never, "/notes", true, [NO, NO, NO]),
+        ("never", &never, "/release", true, [NO, NO, NO]),
+        ("never", &never, "/close", true, [NO, NO, NO]),
+    ];
+    for (what, c, suffix, post, want) in cases {
+        let path = format!("/api/v1/agent/conversations/{}{suffix}", c.conversation_id);
+        for (who, expected) in [&a1, &a2, &sup].into_iter().zip(want) {
+            let (s, v) = if post { who.post(&path, json!({"text": "a note or a reply"})).await } else { who.get(&path).await };
+            assert_eq!(s, expected, "{} on {what} {path}: {v}", who.username);
+            if s != OK {
+                assert!(v["error"]["code"].is_string(), "errors are JSON: {v}");
+            }
+        }
+        assert_eq!(none(path.clone(), post).await, S::UNAUTHORIZED, "no token on {path}");
+    }
+    // Finishing: another agent may not; the supervisor and the owner may.
+    for action in ["release", "close"] {
+        let path = format!("/api/v1/agent/conversations/{}/{action}", claimed.conversation_id);
+        let (s, _) = a2.post(&path, json!({})).await;
+        assert_eq!(s, NO, "a2 {action}");
+        assert_eq!(none(path, true).await, S::UNAUTHORIZED);
+    }
+    let (s, v) = sup.post(&format!("/api/v1/agent/conversations/{}/release", claimed.conversation_id), json!({})).await;
+    assert_eq!(s, OK, "{v}");
+    // Supervisor-only endpoints.
+    for path in ["/api/v1/agent/agents", "/api/v1/agent/analytics"] {
+        assert_eq!(a1.get(path).await.0, NO, "{path}");
+        assert_eq!(sup.get(path).await.0, OK, "{path}");
+        assert_eq!(none(path.to_string(), false).await, S::UNAUTHORIZED, "{path}");
+    }
+}

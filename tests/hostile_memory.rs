@@ -63,3 +63,53 @@ fn concurrent_logins_with_random_names_keep_memory_bounded() {
         service.stop().await;
     });
 }
+
+/// 10,000 customer sockets (100 sessions × 100) opened and closed: the hub keeps no channel.
+#[test]
+fn ten_thousand_sockets_leave_the_hub_empty() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = rlimit::increase_nofile_limit(8192);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        use futures_util::StreamExt;
+        let service = TestService::start_with("hostile-sockets", |c| c.trusted_proxy_header = Some("x-forwarded-for".into())).await;
+        let http = reqwest::Client::new();
+        let mut sessions = Vec::new();
+        for i in 0..100 {
+            let r = http.post(service.url("/api/v1/chat/sessions")).header("x-forwarded-for", format!("10.9.0.{i}")).json(&json!({})).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+            let v: serde_json::Value = r.json().await.unwrap();
+            sessions.push((v["session_id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string()));
+        }
+        let hub = service.running.as_ref().unwrap().hub.clone();
+        let before = rss_mib();
+        let ws = service.base.replace("http://", "ws://");
+        for round in 0..100 {
+            let opens = sessions.iter().map(|(id, token)| {
+                let url = format!("{ws}/api/v1/chat/sessions/{id}/ws?token={token}");
+                async move {
+                    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("socket opens");
+                    socket.close(None).await.expect("close sent");
+                    // Drain until the server's close answer.
+                    while let Some(Ok(_)) = socket.next().await {}
+                }
+            });
+            futures_util::future::join_all(opens).await;
+            if round == 0 {
+                eprintln!("hub after the first round: {} channels", hub.len());
+            }
+        }
+        // The server handles each close right after answering it; allow it to catch up (bounded).
+        for _ in 0..100 {
+            if hub.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let after = rss_mib();
+        eprintln!("RSS before {before:.0} MiB, after 10,000 sockets {after:.0} MiB");
+        assert_eq!(hub.len(), 0, "no channel is left behind");
+        assert!(after - before < 50.0, "grew by {:.0} MiB", after - before);
+        service.stop().await;
+    });
+}

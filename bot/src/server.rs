@@ -50,6 +50,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The service's store (tests and tools use it to set up agents).
     pub store: Store,
+    /// The hub of live sockets (tests check that closed sockets leave nothing behind).
+    pub hub: crate::chat::Hub,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
@@ -116,6 +118,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let addr = listener.local_addr().map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
     let telegram = config.telegram.as_ref().map(crate::telegram::Telegram::new).transpose()?;
     let running_store = store.clone();
+    let hub = chat.hub().clone();
     let app = router(AppState {
         store,
         chat: chat.clone(),
@@ -144,7 +147,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    Ok(Running { addr, store: running_store, stop, task, ticker, telegram })
+    Ok(Running { addr, store: running_store, hub, stop, task, ticker, telegram })
 }
 
 /// `KOMEK_TRUSTED_PROXY_HEADER` as a header name.

@@ -179,13 +179,13 @@ async fn analytics(State(state): State<AppState>, _: Supervisor, JsonQuery(q): J
 }
 
 /// `?token=` opens the socket (browsers cannot set headers on a WebSocket upgrade).
-async fn websocket(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, socket))
+async fn websocket(State(state): State<AppState>, AgentAuth { agent, token }: AgentAuth, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, token, socket))
 }
 
 /// One console connection: the agent is online while it is open. "The agent is typing" goes on to
 /// the customer; nothing else from the console needs an answer.
-async fn live(state: AppState, agent: Agent, socket: WebSocket) {
+async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     let events = state.chat.agent_events(&agent.id);
     state.chat.agent_online(&agent.id, true);
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
@@ -200,6 +200,10 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
             }
             None
         }
+    }, || {
+        let (state, agent, token) = (state.clone(), agent.clone(), token.clone());
+        // The token must still open the same agent with the same role (logout, expiry, role change).
+        async move { agents::authenticate(&state.store, &token).await.is_ok_and(|now| now.is_some_and(|a| a == agent)) }
     })
     .await;
     state.chat.agent_online(&agent.id, false);

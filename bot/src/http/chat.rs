@@ -159,6 +159,11 @@ async fn websocket(State(state): State<AppState>, ClientAddr(address): ClientAdd
     upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, address, session, socket))
 }
 
+/// Whether a session still exists with the same token (an erased or purged one does not).
+async fn session_lives(state: &AppState, session: &SessionRow) -> bool {
+    matches!(state.chat.reauthenticate(session).await, Ok(true))
+}
+
 /// One WebSocket client: frames from the hub out, customer messages in. Replies reach this client
 /// through the hub like every other listener; only errors are answered directly.
 async fn live(state: AppState, address: IpAddr, session: SessionRow, socket: WebSocket) {
@@ -170,9 +175,13 @@ async fn live(state: AppState, address: IpAddr, session: SessionRow, socket: Web
             let e = ws_message(&state, address, &session, &text).await.err()?;
             Some(json!({"type": "error", "error": {"code": e.code, "message": e.message}}).to_string())
         }
+    }, || {
+        let (state, session) = (state.clone(), session.clone());
+        async move { session_lives(&state, &session).await }
     })
     .await;
     state.metrics.ws_connected.dec();
+    state.chat.hub().release(&session.id);
 }
 
 #[derive(Deserialize)]
