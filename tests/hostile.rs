@@ -303,3 +303,65 @@ async fn authorisation_matrix_of_the_agent_api() {
         assert_eq!(none(path.to_string(), false).await, S::UNAUTHORIZED, "{path}");
     }
 }
+
+/// Control characters give a JSON 400 on SQLite (tests/postgres.rs runs the same on PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_give_400_on_sqlite() {
+    let service = TestService::start("hostile-nul").await;
+    komek_tests::hostile::control_characters_are_refused(&service).await;
+}
+
+/// Every error is JSON — axum's own too — and every answer says nosniff; pages carry a CSP that
+/// no one may frame; metrics need the admin token; the database is the owner's only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_headers_and_files() {
+    let service = TestService::start("hostile-headers").await;
+    let http = reqwest::Client::new();
+    let json_error = |what: &str, body: &str| {
+        let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{what}: not JSON: {body:?}"));
+        assert!(v["error"]["code"].is_string(), "{what}: {v}");
+    };
+    let r = http.post(service.url("/api/v1/nlu/parse")).header("content-type", "application/json").body(vec![b'x'; 70 * 1024]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    json_error("413", &r.text().await.unwrap());
+    let r = http.delete(service.url("/api/v1/chat/sessions")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    json_error("405", &r.text().await.unwrap());
+    let r = http.get(service.url("/api/v1/chat/sessions/%ff%fe/messages")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    json_error("bad UTF-8 path", &r.text().await.unwrap());
+    for page in ["/", "/console"] {
+        let r = http.get(service.url(page)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{page}: {csp}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{page}");
+    }
+    assert_eq!(http.get(service.url("/metrics")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let r = http.get(service.url("/metrics")).bearer_auth(komek_tests::ADMIN_TOKEN).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = service.dir.as_ref().unwrap().path();
+        for name in ["komek.db", "komek.db-wal", "komek.db-shm"] {
+            let mode = std::fs::metadata(dir.join(name)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name}: {mode:o}");
+        }
+    }
+}
+
+/// A fresh data folder is the owner's only, and the made admin token never had another mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_data_folder_and_token_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let db = root.path().join("data/komek.db");
+    let config = komek::config::Config::local(format!("sqlite:{}", db.display()), komek_tests::models_dir());
+    let running = komek::server::start(&config).await.expect("starts");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&root.path().join("data")), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&root.path().join("data/admin-token")), 0o600);
+    running.shutdown().await.unwrap();
+}

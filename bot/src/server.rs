@@ -162,26 +162,27 @@ fn admin_token(config: &Config) -> Result<String, BotError> {
     if let Some(t) = config.admin_token.as_ref().map(|t| t.expose()).filter(|t| !t.is_empty()) {
         return Ok(t.to_string());
     }
-    let dir = config
-        .database_url
-        .strip_prefix("sqlite:")
-        .map(|p| p.trim_start_matches("//").split('?').next().unwrap_or_default())
-        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    // Only beside a SQLite file: with PostgreSQL (several nodes) the token must be given, never
+    // written to whatever the working directory is.
+    let Some(db) = config.database_url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//").split('?').next().unwrap_or_default().to_string()) else {
+        return Err(BotError::Config("with PostgreSQL, set KOMEK_ADMIN_TOKEN (the same on every node)".into()));
+    };
+    let dir = std::path::Path::new(&db).parent().map(|d| d.to_path_buf()).filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| std::path::PathBuf::from("."));
     let path = dir.join("admin-token");
     if let Ok(t) = std::fs::read_to_string(&path)
-        && !t.trim().is_empty() {
-            return Ok(t.trim().to_string());
-        }
+        && !t.trim().is_empty()
+    {
+        return Ok(t.trim().to_string());
+    }
     let token = new_token();
     let io = |source| BotError::Io { path: path.display().to_string(), source };
-    std::fs::write(&path, format!("{token}\n")).map_err(io)?;
+    // Created with its mode: there is no moment when others could read it.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
-    }
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(io)?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes()).map_err(io)?;
     tracing::info!(path = %path.display(), "made a back-office token (set KOMEK_ADMIN_TOKEN to choose one)");
     Ok(token)
 }

@@ -3,6 +3,7 @@
 //! Telegram's webhook, and the pages with their assets.
 
 mod agents;
+mod boundary;
 pub mod assets;
 mod chat;
 mod error;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::strings_routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(boundary::checked))
         // The widget runs on the business's own site; it authenticates with bearer tokens, never
         // cookies, so any origin may call.
         .layer(
@@ -78,6 +80,17 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
         .with_state(state)
+}
+
+/// Control characters other than newline and tab: never part of a name, a locale, an id or a
+/// message (and PostgreSQL cannot store NUL in text at all).
+pub fn has_forbidden_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// Drops forbidden control characters, for channels that cannot be answered with a 400 (Telegram).
+pub fn without_control(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
 /// A customer or agent text must have something in it and fit the limit.
