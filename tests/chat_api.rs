@@ -286,7 +286,8 @@ async fn widget_files_and_strings_are_served() {
         assert!(strings["languages"][code]["ui"]["placeholder"].is_string(), "{code}");
     }
     assert_eq!(strings["languages"]["ar"]["dir"], "rtl");
-    let metrics = http.get(service.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(http.get(service.url("/metrics")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED, "metrics need the admin token");
+    let metrics = http.get(service.url("/metrics")).bearer_auth(komek_tests::ADMIN_TOKEN).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("komek_customer_messages_total"));
 }
 

@@ -91,7 +91,14 @@ komek_tests::trials!(
     conversation_survives_a_restart_on_postgres,
     order_status_change_sends_a_proactive_message_on_postgres,
     handoff_and_racing_claims_on_postgres,
+    control_characters_give_400_on_postgres,
 );
+
+async fn control_characters_give_400_on_postgres() {
+    let service = TestService::start_postgres().await;
+    komek_tests::hostile::control_characters_are_refused(&service).await;
+    service.stop().await;
+}
 
 async fn conversation_survives_a_restart_on_postgres() {
     let svc = TestService::start_postgres().await;

@@ -11,7 +11,7 @@ use komek::config::TelegramConfig;
 use komek::events::{ConvState, EventKind};
 use komek_nlu::Lang;
 use komek_tests::agent::agent;
-use komek_tests::chat::{Customer, has_kazakh_letters};
+use komek_tests::chat::{Customer, has_kazakh_letters, link_code};
 use komek_tests::fake_telegram::{FakeTelegram, Failure, Sent, Webhook};
 use komek_tests::TestService;
 use reqwest::StatusCode;
@@ -72,26 +72,6 @@ async fn outgoing_log(service: &TestService, conversation_id: &str) -> Vec<Strin
 async fn customer_log(service: &TestService, conversation_id: &str) -> Vec<String> {
     let events = service.store().conversation_events_of(conversation_id, &[EventKind::CustomerMessage]).await.unwrap();
     events.iter().filter_map(|e| e.message()).map(|m| m.text).collect()
-}
-
-/// The first run of exactly six digits.
-fn six_digits(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i - start == 6 {
-                return Some(chars[start..i].iter().collect());
-            }
-        } else {
-            i += 1;
-        }
-    }
-    None
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -390,14 +370,24 @@ async fn linking_carries_the_order_number() {
 
     let web = Customer::start(&service.base, Some("ru")).await;
     let t = web.say("/link").await;
-    let code = six_digits(&t.bot_text()).unwrap_or_else(|| panic!("a 6-digit code: {}", t.bot_text()));
+    let code = link_code(&t.bot_text()).unwrap_or_else(|| panic!("a link code: {}", t.bot_text()));
 
     let reply = exchange(&tg, chat, |tg| {
         tg.push_message(chat, chat, "ru", &format!("/link {code}"));
     })
     .await;
-    let confirmation = texts(&reply);
-    assert!(!confirmation.contains("не подошёл") && !confirmation.is_empty(), "linked: {confirmation}");
+    let pending = texts(&reply);
+    assert!(!pending.contains("не подошёл") && !pending.is_empty(), "waits for the yes: {pending}");
+    // Nothing is joined before the channel that made the code says yes.
+    let (messages, _) = web.history(None).await;
+    let ask = messages.iter().rev().find(|m| m["buttons"].as_array().is_some_and(|b| b.iter().any(|b| b["id"] == "link_yes")));
+    let ask = ask.unwrap_or_else(|| panic!("the widget is asked: {messages:?}"));
+    let yes = ask["buttons"].as_array().unwrap().iter().find(|b| b["id"] == "link_yes").unwrap()["label"].as_str().unwrap().to_string();
+    let before = tg.sent_to(chat).len();
+    let t = web.click("link_yes", &yes).await;
+    assert!(t.bot_text().contains("Готово"), "linked: {}", t.bot_text());
+    tg.wait_for_sent_to(chat, before + 1, WAIT).await;
+    assert!(texts(&tg.sent_to(chat)[before..]).contains("Готово"), "Telegram is told too");
 
     let t = web.say("Где мой заказ 100017?").await;
     assert!(t.bot_text().contains("100017"), "{}", t.bot_text());

@@ -48,6 +48,10 @@ pub struct Config {
     /// How long an agent's login lasts.
     #[arg(long, env = "KOMEK_AGENT_TOKEN_TTL_SECONDS", default_value_t = DEFAULT_AGENT_TOKEN_TTL_SECONDS)]
     pub agent_token_ttl_seconds: i64,
+    /// The header a trusted reverse proxy puts the client's address in (e.g. `X-Forwarded-For`; its
+    /// last entry counts). Off by default: without a proxy anyone could set it.
+    #[arg(long, env = "KOMEK_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
     /// The Telegram channel, when a bot token is given.
     #[command(flatten)]
     pub telegram: Option<TelegramConfig>,
@@ -100,6 +104,7 @@ impl Config {
             rate_burst: DEFAULT_RATE_BURST,
             rate_per_second: DEFAULT_RATE_PER_SECOND,
             agent_token_ttl_seconds: DEFAULT_AGENT_TOKEN_TTL_SECONDS,
+            trusted_proxy_header: None,
             telegram: None,
         }
     }

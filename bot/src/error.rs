@@ -57,6 +57,9 @@ pub enum BotError {
     WriterStopped,
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// Too much work is waiting (e.g. password checks): try again in a moment.
+    #[error("the service is busy; try again in a moment")]
+    Busy,
     #[error("a background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
     #[error("encoding: {0}")]

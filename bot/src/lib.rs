@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod analytics;
+pub mod authz;
 pub mod backoffice;
 pub mod channel;
 pub mod chat;

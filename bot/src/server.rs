@@ -22,10 +22,6 @@ use crate::http::{AppState, router};
 use crate::models::{ModelPaths, train_if_needed};
 use crate::store::Store;
 
-/// Login attempts per username: a burst of 10, then one every 6 seconds.
-const LOGIN_BURST: u32 = 10;
-const LOGIN_PER_SECOND: f64 = 1.0 / 6.0;
-
 /// How often agents get their queue re-sent (waiting times, expired offers).
 const QUEUE_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -54,6 +50,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The service's store (tests and tools use it to set up agents).
     pub store: Store,
+    /// The hub of live sockets (tests check that closed sockets leave nothing behind).
+    pub hub: crate::chat::Hub,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
@@ -120,6 +118,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let addr = listener.local_addr().map_err(|source| BotError::Io { path: config.addr.to_string(), source })?;
     let telegram = config.telegram.as_ref().map(crate::telegram::Telegram::new).transpose()?;
     let running_store = store.clone();
+    let hub = chat.hub().clone();
     let app = router(AppState {
         store,
         chat: chat.clone(),
@@ -129,7 +128,9 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         widget_strings,
         console_strings,
         agent_token_ttl_seconds: config.agent_token_ttl_seconds,
-        login_limiter: Arc::new(crate::chat::rate::RateLimiter::new(LOGIN_BURST, LOGIN_PER_SECOND)),
+        limits: Arc::new(crate::http::Limits::default()),
+        message_retry_seconds: if config.rate_per_second > 0.0 { (1.0 / config.rate_per_second).ceil().min(3600.0) as u64 } else { 60 },
+        trusted_proxy_header: trusted_proxy_header(config)?,
         telegram: telegram.clone(),
     });
     let telegram = match telegram {
@@ -138,7 +139,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -146,7 +147,13 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    Ok(Running { addr, store: running_store, stop, task, ticker, telegram })
+    Ok(Running { addr, store: running_store, hub, stop, task, ticker, telegram })
+}
+
+/// `KOMEK_TRUSTED_PROXY_HEADER` as a header name.
+fn trusted_proxy_header(config: &Config) -> Result<Option<axum::http::HeaderName>, BotError> {
+    let Some(name) = config.trusted_proxy_header.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(None) };
+    axum::http::HeaderName::try_from(name).map(Some).map_err(|_| BotError::Config(format!("KOMEK_TRUSTED_PROXY_HEADER: {name:?} is not a header name")))
 }
 
 /// The back-office token: configured, or one made on first start and kept beside the SQLite file
@@ -155,26 +162,27 @@ fn admin_token(config: &Config) -> Result<String, BotError> {
     if let Some(t) = config.admin_token.as_ref().map(|t| t.expose()).filter(|t| !t.is_empty()) {
         return Ok(t.to_string());
     }
-    let dir = config
-        .database_url
-        .strip_prefix("sqlite:")
-        .map(|p| p.trim_start_matches("//").split('?').next().unwrap_or_default())
-        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    // Only beside a SQLite file: with PostgreSQL (several nodes) the token must be given, never
+    // written to whatever the working directory is.
+    let Some(db) = config.database_url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//").split('?').next().unwrap_or_default().to_string()) else {
+        return Err(BotError::Config("with PostgreSQL, set KOMEK_ADMIN_TOKEN (the same on every node)".into()));
+    };
+    let dir = std::path::Path::new(&db).parent().map(|d| d.to_path_buf()).filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| std::path::PathBuf::from("."));
     let path = dir.join("admin-token");
     if let Ok(t) = std::fs::read_to_string(&path)
-        && !t.trim().is_empty() {
-            return Ok(t.trim().to_string());
-        }
+        && !t.trim().is_empty()
+    {
+        return Ok(t.trim().to_string());
+    }
     let token = new_token();
     let io = |source| BotError::Io { path: path.display().to_string(), source };
-    std::fs::write(&path, format!("{token}\n")).map_err(io)?;
+    // Created with its mode: there is no moment when others could read it.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
-    }
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(io)?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes()).map_err(io)?;
     tracing::info!(path = %path.display(), "made a back-office token (set KOMEK_ADMIN_TOKEN to choose one)");
     Ok(token)
 }

@@ -152,6 +152,13 @@ impl Live {
     }
 }
 
+/// The link code in a `link.code` reply: the word after "/link" (`ABCDE-FGHJK`).
+pub fn link_code(text: &str) -> Option<String> {
+    let after = text.split("/link ").nth(1)?;
+    let code: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    (code.len() == 11).then_some(code)
+}
+
 /// Letters only Kazakh uses among the shipped Cyrillic languages.
 pub fn has_kazakh_letters(text: &str) -> bool {
     text.chars().flat_map(char::to_lowercase).any(|c| "әғқңөұүһ".contains(c))

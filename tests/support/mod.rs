@@ -6,6 +6,7 @@ pub mod browser;
 pub mod agent;
 pub mod chat;
 pub mod fake_telegram;
+pub mod hostile;
 pub mod journeys;
 pub mod postgres;
 pub mod trials;

@@ -7,6 +7,10 @@ use argon2::Argon2;
 use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 
+pub mod password;
+
+use unicode_normalization::UnicodeNormalization;
+
 use crate::clock::now_ms;
 use crate::error::BotError;
 use crate::secrets::{new_id, new_token, random_hex, token_hash};
@@ -75,11 +79,28 @@ pub struct NewAgent<'a> {
     pub capacity: u32,
 }
 
+/// Longest username, in bytes.
+const MAX_USERNAME_BYTES: usize = 64;
+
+/// The one form of a username, for creation, lookup and the login limiter alike: NFKC (full-width
+/// and other look-alike forms fold), trimmed (NFKC turns a no-break space into a space), lower case.
+pub fn normalize_username(username: &str) -> String {
+    username.nfkc().collect::<String>().trim().to_lowercase()
+}
+
+/// Whether a normalised username is one an agent may have.
+pub fn valid_username(username: &str) -> bool {
+    !username.is_empty() && username.len() <= MAX_USERNAME_BYTES && username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c))
+}
+
 /// Creates an agent; the username must be new.
 pub async fn add_agent(store: &Store, new: NewAgent<'_>) -> Result<Agent, BotError> {
-    let username = new.username.trim();
-    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+    let username = &normalize_username(new.username);
+    if !valid_username(username) {
         return Err(BotError::Invalid("the username must be 1–64 letters, digits or . _ - @".into()));
+    }
+    if new.password.len() > MAX_PASSWORD_BYTES {
+        return Err(BotError::Invalid(format!("the password must have at most {MAX_PASSWORD_BYTES} bytes")));
     }
     if new.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(BotError::Invalid(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
@@ -125,13 +146,20 @@ pub struct Login {
     pub agent: Agent,
 }
 
+/// Longest password checked, in bytes (longer ones cannot be right: `agent add` refuses them).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// Checks the password and issues a token valid for `ttl_ms`; `None` for a wrong username or password.
+/// `username` is normalised here ([`normalize_username`]). Unknown usernames are checked against a
+/// decoy hash, so both cases take the same time — through the same bounded verifier.
 pub async fn login(store: &Store, username: &str, password: &str, ttl_ms: i64) -> Result<Option<Login>, BotError> {
-    let row = store.agent_by_username(username.trim()).await?;
+    let username = normalize_username(username);
+    if !valid_username(&username) || password.len() > MAX_PASSWORD_BYTES {
+        return Ok(None);
+    }
+    let row = store.agent_by_username(&username).await?;
     let hash = row.as_ref().map_or_else(|| decoy_hash().to_string(), |r| r.password_hash.clone());
-    let password = password.to_string();
-    // Argon2 takes tens of milliseconds of CPU: off the I/O threads.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await?;
+    let ok = password::verify(password.to_string(), hash).await?;
     let Some(row) = row.filter(|_| ok) else { return Ok(None) };
     let token = new_token();
     let now = now_ms();
@@ -163,5 +191,18 @@ mod tests {
         assert!(verify_password("correct horse", &a));
         assert!(!verify_password("wrong horse", &a));
         assert!(!verify_password("x", "not a hash"));
+        let mut blocks = Vec::new();
+        assert!(password::verify_in("correct horse", &a, &mut blocks), "the bounded verifier agrees");
+        assert!(!password::verify_in("wrong horse", &a, &mut blocks));
+        assert!(!password::verify_in("x", "not a hash", &mut blocks));
+    }
+
+    #[test]
+    fn usernames_have_one_form() {
+        for variant in [" a3", "a3 ", "\ta3", "\u{a0}a3", "A3", "ａ３", " Ａ3\n"] {
+            assert_eq!(normalize_username(variant), "a3", "{variant:?}");
+        }
+        assert!(valid_username("aigerim.k@shop"));
+        assert!(!valid_username("a b") && !valid_username("") && !valid_username(&"a".repeat(65)));
     }
 }

@@ -74,6 +74,16 @@ impl RemoteOrders {
 
 impl RemoteOrder {
     fn into_order(self) -> Result<Order, BotError> {
+        // Dates from 2000 to 2100 and amounts that fit any currency's display: anything else is nonsense.
+        if !(946_684_800_000..=4_102_444_800_000).contains(&self.status_date) && self.status_date != 0 {
+            return Err(BotError::Upstream(format!("order system: status_date {} is out of range", self.status_date)));
+        }
+        if !(0..=1_000_000_000_000).contains(&self.amount) {
+            return Err(BotError::Upstream(format!("order system: amount {} is out of range", self.amount)));
+        }
+        if [&self.id, &self.status, &self.currency].iter().any(|s| crate::http::has_forbidden_control(s) || s.chars().count() > 64) {
+            return Err(BotError::Upstream("order system: a field has control characters or is too long".into()));
+        }
         let status = OrderStatus::parse(&self.status).ok_or_else(|| BotError::Upstream(format!("order system: unknown status {:?}", self.status)))?;
         Ok(Order { id: self.id, status, amount: self.amount, currency: self.currency, status_date: self.status_date })
     }

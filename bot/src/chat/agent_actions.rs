@@ -5,6 +5,7 @@ use komek_handoff::Role;
 
 use super::{Chat, ConversationDetail, NoteView, Slot, Unit};
 use crate::agents::Agent;
+use crate::authz::{self, Action, Principal, Target};
 use crate::clock::{now_ms, rfc3339};
 use crate::dialogue::{SURVEY, SURVEY_SCALES};
 use crate::error::{BotError, Conflict};
@@ -56,24 +57,17 @@ impl Chat {
         self.conversation_detail(agent, &conv.id).await
     }
 
-    /// The conversation's lock and row, if `agent` owns it (or, when `supervisor_may`, is a
-    /// supervisor; or, for notes, may at least read it).
-    async fn owned(&self, agent: &Agent, conversation_id: &str, need_owner: bool) -> Result<(Slot, ConversationRow), BotError> {
+    /// The conversation's lock and row, if `agent` may do `action` to it ([`authz::decide`]).
+    async fn authorized(&self, agent: &Agent, conversation_id: &str, action: Action) -> Result<(Slot, ConversationRow), BotError> {
         let conv = self.store.conversation(conversation_id).await?.ok_or(BotError::NotFound("no such conversation"))?;
         let handoff = self.store.conversation_handoff(conversation_id).await?;
-        let owns = handoff.as_ref().is_some_and(|h| h.owned_by(&agent.id));
-        if need_owner && !owns {
-            return Err(BotError::Forbidden("this conversation is not yours"));
-        }
-        if !owns && !agent.is_supervisor() && handoff.is_none() {
-            return Err(BotError::Forbidden("this conversation was never handed to a person"));
-        }
+        authz::decide(Principal::Agent(agent), action, Target { customer_id: &conv.customer_id, handoff: handoff.as_ref() })?;
         Ok((self.slot(&conv.customer_id), conv))
     }
 
     /// An agent's message to the customer, delivered to the customer's channel.
     pub async fn agent_message(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<Message, BotError> {
-        let (slot, conv) = self.owned(agent, conversation_id, true).await?;
+        let (slot, conv) = self.authorized(agent, conversation_id, Action::Reply).await?;
         let mut guard = slot.lock().await;
         let memory = self.conversation_memory(&mut guard, &conv).await?;
         if memory.state != ConvState::WithAgent {
@@ -100,9 +94,9 @@ impl Chat {
         Ok(message)
     }
 
-    /// An internal note; only agents see it. Any agent who may read the conversation may add one.
+    /// An internal note; only agents see it. The owner or a supervisor may add one.
     pub async fn agent_note(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<NoteView, BotError> {
-        let (slot, conv) = self.owned(agent, conversation_id, false).await?;
+        let (slot, conv) = self.authorized(agent, conversation_id, Action::Note).await?;
         let _guard = slot.lock().await;
         let now = now_ms();
         let body = EventBody::Note { text: text.to_string(), agent: agent.username.clone() };
@@ -117,7 +111,7 @@ impl Chat {
 
     /// Hands the conversation back to the bot or ends it (with the survey).
     pub async fn agent_finish(&self, agent: &Agent, conversation_id: &str, how: Finish) -> Result<ConvState, BotError> {
-        let (slot, conv) = self.owned(agent, conversation_id, !agent.is_supervisor()).await?;
+        let (slot, conv) = self.authorized(agent, conversation_id, Action::Finish).await?;
         let mut guard = slot.lock().await;
         let memory = self.conversation_memory(&mut guard, &conv).await?;
         if !memory.state.with_people() {
@@ -159,13 +153,8 @@ impl Chat {
 
     /// Shows the customer that their agent is writing (best effort).
     pub async fn agent_typing(&self, agent: &Agent, conversation_id: &str) {
-        let Ok(Some(h)) = self.store.conversation_handoff(conversation_id).await else { return };
-        if !h.owned_by(&agent.id) {
-            return;
-        }
-        if let Ok(Some(conv)) = self.store.conversation(conversation_id).await
-            && let Some(session) = &conv.session_id
-        {
+        let Ok((_, conv)) = self.authorized(agent, conversation_id, Action::Reply).await else { return };
+        if let Some(session) = &conv.session_id {
             conv.channel.typing(&self.live, session, Role::Agent);
         }
     }

@@ -8,11 +8,11 @@ use serde::Serialize;
 
 use super::Chat;
 use crate::agents::{Agent, AgentRole};
+use crate::authz::{self, Action, Principal, Target};
 use crate::channel::Channel;
 use crate::clock::{now_ms, rfc3339};
 use crate::error::BotError;
 use crate::events::{ConvState, Event, EventBody, EventKind, MESSAGE_KINDS, Message};
-use crate::store::{HandoffRow, HandoffStatus};
 
 /// Service level: a person answers within this many seconds of the handoff.
 const SLA_TARGET_SECONDS: i64 = 60;
@@ -85,20 +85,12 @@ pub struct AgentOverview {
     pub capacity: u32,
 }
 
-/// Whether `agent` may read a conversation whose latest handoff is `handoff`: a supervisor always,
-/// any agent while it waits in the queue, and the agent who owns it.
-fn may_read(agent: &Agent, handoff: Option<&HandoffRow>) -> bool {
-    agent.is_supervisor() || handoff.is_some_and(|h| h.status == HandoffStatus::Queued || h.owned_by(&agent.id))
-}
-
 impl Chat {
     /// Brief, transcript, notes and state of a conversation, for an agent who may read it.
     pub async fn conversation_detail(&self, agent: &Agent, conversation_id: &str) -> Result<ConversationDetail, BotError> {
         let conv = self.store.conversation(conversation_id).await?.ok_or(BotError::NotFound("no such conversation"))?;
         let handoff = self.store.conversation_handoff(conversation_id).await?;
-        if !may_read(agent, handoff.as_ref()) {
-            return Err(BotError::Forbidden("this conversation is not yours"));
-        }
+        authz::decide(Principal::Agent(agent), Action::Read, Target { customer_id: &conv.customer_id, handoff: handoff.as_ref() })?;
         let mut kinds = MESSAGE_KINDS.to_vec();
         kinds.push(EventKind::Note);
         let events = self.store.conversation_events_of(conversation_id, &kinds).await?;

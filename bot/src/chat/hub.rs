@@ -20,6 +20,24 @@ impl Hub {
         channels.entry(address.to_string()).or_insert_with(|| broadcast::channel(CAPACITY).0).subscribe()
     }
 
+    /// A listener of `address` went away: when it was the last, the channel goes too (otherwise
+    /// only a later publish would notice, and sessions nobody writes to again would stay forever).
+    pub fn release(&self, address: &str) {
+        let mut channels = self.channels.lock().expect("hub lock");
+        if channels.get(address).is_some_and(|tx| tx.receiver_count() == 0) {
+            channels.remove(address);
+        }
+    }
+
+    /// Channels open now (tests and metrics).
+    pub fn len(&self) -> usize {
+        self.channels.lock().expect("hub lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn publish(&self, address: &str, frame: Arc<str>) {
         let mut channels = self.channels.lock().expect("hub lock");
         if let Some(tx) = channels.get(address)

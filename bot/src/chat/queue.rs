@@ -59,6 +59,11 @@ impl Chat {
             *n += 1;
         } else {
             *n = n.saturating_sub(1);
+            if *n == 0 {
+                presence.remove(agent_id);
+                // The agent's last socket is gone: so is its hub channel.
+                self.live.hub.release(&agent_address(agent_id));
+            }
         }
     }
 

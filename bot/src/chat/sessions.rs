@@ -134,6 +134,17 @@ impl Chat {
         Ok(if same(&session.token_hash, &token_hash(token)) { Access::Granted(session) } else { Access::WrongToken })
     }
 
+    /// Whether `session` still opens with the token it was opened with (cached: cheap enough to ask
+    /// every few seconds for every open socket).
+    pub async fn reauthenticate(&self, session: &SessionRow) -> Result<bool, BotError> {
+        Ok(self.cached_session(&session.id).await?.is_some_and(|s| s.token_hash == session.token_hash))
+    }
+
+    /// A session erased or purged: its cached row goes.
+    pub fn forget_session(&self, session_id: &str) {
+        self.sessions.lock().expect("session cache").remove(session_id);
+    }
+
     /// After channels were linked: cached sessions of the customer are re-read from the store on
     /// next use (their customer changed). Their memory needs nothing: it is keyed by conversation.
     pub(super) fn forget_customer(&self, customer_id: &str) {

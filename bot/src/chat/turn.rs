@@ -46,11 +46,14 @@ impl Chat {
             }
         };
         let new_handoff = unit.state_change() == Some(ConvState::WaitingAgent);
+        let mut unit = unit;
+        let notices = std::mem::take(&mut unit.notices);
         let (memory, outcome) = self.commit(unit).await?;
         let (conversation, owner, in_queue) = (memory.conversation_id.clone(), memory.agent.clone(), memory.state == ConvState::WaitingAgent);
         *guard = Some(memory);
         drop(guard);
         self.tell_owner(&conversation, owner.as_deref(), &outcome.messages, outcome.changed);
+        self.deliver_link_notices(notices).await;
         if new_handoff || in_queue {
             self.refresh_queues().await;
         }

@@ -17,6 +17,8 @@ pub(crate) struct Unit {
     actors: Vec<Option<String>>,
     writes: Vec<Write>,
     pub now: i64,
+    /// Messages to the customer's other channels about linking, sent after the commit.
+    pub notices: Vec<super::commands::LinkNotice>,
 }
 
 /// What a committed unit of work changed, for the caller and for live clients.
@@ -32,7 +34,7 @@ impl Unit {
     /// `writes` commit with the events (e.g. taking a Telegram update once); if one of them
     /// conflicts, nothing of the unit is written.
     pub fn new(memory: Memory, writes: Vec<Write>, now: i64) -> Self {
-        Self { memory, bodies: Vec::new(), actors: Vec::new(), writes, now }
+        Self { memory, bodies: Vec::new(), actors: Vec::new(), writes, now, notices: Vec::new() }
     }
 
     /// Adds an event and folds it into the memory; a state change also updates the projection.
@@ -67,7 +69,7 @@ impl Chat {
     /// Writes a unit of work with the deliveries its channel needs, atomically, then pushes the new
     /// messages to the customer's live clients. Returns the memory after it.
     pub(crate) async fn commit(&self, unit: Unit) -> Result<(Memory, TurnOutcome), BotError> {
-        let Unit { memory, bodies, actors, mut writes, now } = unit;
+        let Unit { memory, bodies, actors, mut writes, now, .. } = unit;
         let conversation_id = memory.conversation_id.clone();
         if let Some(session) = &memory.session_id {
             writes.extend(memory.channel.deliveries(session, &bodies, now));

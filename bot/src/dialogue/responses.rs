@@ -86,6 +86,10 @@ pub const REPLY_KEYS: &[&str] = &[
     "link.code",
     "link.done",
     "link.invalid",
+    "link.confirm",
+    "link.pending",
+    "link.declined",
+    "link.limited",
 ];
 
 pub const BUTTON_KEYS: &[&str] = &[

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::extract::{AgentAuth, JsonBody, JsonQuery, Supervisor};
+use super::extract::{AgentAuth, ClientAddr, JsonBody, JsonQuery, Supervisor};
 use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::agents::{self, Agent};
 use crate::chat::{AgentConversation, AgentOverview, ConversationDetail, Finish, NoteView, QueueItem};
@@ -51,10 +51,10 @@ struct LoggedIn {
     agent: Agent,
 }
 
-async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoggedIn>, ApiError> {
-    // Guessing passwords is slowed per username.
-    if !state.login_limiter.allow(&req.username.to_lowercase()) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many login attempts; wait a minute"));
+async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoggedIn>, ApiError> {
+    // Guessing passwords is slowed per address and username, in the username's one form.
+    if !state.limits.login(address, &agents::normalize_username(&req.username)) {
+        return Err(ApiError::rate_limited("too many login attempts; wait a minute", super::limits::LOGIN_RETRY_SECONDS));
     }
     let ttl_ms = state.agent_token_ttl_seconds * 1000;
     match agents::login(&state.store, &req.username, &req.password, ttl_ms).await? {
@@ -179,13 +179,13 @@ async fn analytics(State(state): State<AppState>, _: Supervisor, JsonQuery(q): J
 }
 
 /// `?token=` opens the socket (browsers cannot set headers on a WebSocket upgrade).
-async fn websocket(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, socket))
+async fn websocket(State(state): State<AppState>, AgentAuth { agent, token }: AgentAuth, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, agent, token, socket))
 }
 
 /// One console connection: the agent is online while it is open. "The agent is typing" goes on to
 /// the customer; nothing else from the console needs an answer.
-async fn live(state: AppState, agent: Agent, socket: WebSocket) {
+async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     let events = state.chat.agent_events(&agent.id);
     state.chat.agent_online(&agent.id, true);
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
@@ -200,6 +200,10 @@ async fn live(state: AppState, agent: Agent, socket: WebSocket) {
             }
             None
         }
+    }, || {
+        let (state, agent, token) = (state.clone(), agent.clone(), token.clone());
+        // The token must still open the same agent with the same role (logout, expiry, role change).
+        async move { agents::authenticate(&state.store, &token).await.is_ok_and(|now| now.is_some_and(|a| a == agent)) }
     })
     .await;
     state.chat.agent_online(&agent.id, false);

@@ -60,6 +60,8 @@ const CONSOLE_MODULES: &[(&str, &str)] = &[
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 const HTML: &str = "text/html; charset=utf-8";
+/// The pages load only their own scripts, talk only to this service, and are framed by no one.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /// Assets may be cached briefly; a new release is picked up within minutes.
 const CACHE: &str = "public, max-age=300";
@@ -80,13 +82,13 @@ async fn console_strings(State(state): State<super::AppState>) -> Response {
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let router = Router::new()
-        .route("/", get(|| async { ([(header::CONTENT_TYPE, HTML)], DEMO_HTML).into_response() }))
+        .route("/", get(|| async { ([(header::CONTENT_TYPE, HTML), (header::CONTENT_SECURITY_POLICY, CSP)], DEMO_HTML).into_response() }))
         .route("/widget.js", get(|| async { cached(JS, WIDGET_JS) }))
         .route("/widget.css", get(|| async { cached(CSS, WIDGET_CSS) }))
         // The console is never framed by another site.
         .route(
             "/console",
-            get(|| async { ([(header::CONTENT_TYPE, HTML), (header::X_FRAME_OPTIONS, "DENY")], CONSOLE_HTML).into_response() }),
+            get(|| async { ([(header::CONTENT_TYPE, HTML), (header::X_FRAME_OPTIONS, "DENY"), (header::CONTENT_SECURITY_POLICY, CSP)], CONSOLE_HTML).into_response() }),
         )
         .route("/console.css", get(|| async { cached(CSS, CONSOLE_CSS) }));
     CONSOLE_MODULES

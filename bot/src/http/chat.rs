@@ -1,5 +1,7 @@
 //! The customer chat API (API.md "Customer chat"): sessions, messages, history and the WebSocket.
 
+use std::net::IpAddr;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -11,7 +13,7 @@ use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::extract::{CustomerSession, JsonBody, JsonQuery, OptionalJsonBody, json_body};
+use super::extract::{ClientAddr, CustomerSession, JsonBody, JsonQuery, OptionalJsonBody, json_body};
 use super::{ApiError, AppState, MAX_BODY_BYTES, checked_text};
 use crate::chat::{Profile, TurnOutcome, locale_lang};
 use crate::events::{ConvState, Message};
@@ -72,7 +74,15 @@ fn profile_field(name: &str, v: Option<String>) -> Result<Option<String>, ApiErr
     }
 }
 
-async fn create_session(State(state): State<AppState>, OptionalJsonBody(req): OptionalJsonBody<CreateSession>) -> Result<Response, ApiError> {
+async fn create_session(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    OptionalJsonBody(req): OptionalJsonBody<CreateSession>,
+) -> Result<Response, ApiError> {
+    if !state.limits.session(address) {
+        state.metrics.rate_limited.inc();
+        return Err(ApiError::rate_limited("too many new sessions from this address; wait a moment", super::limits::SESSION_RETRY_SECONDS));
+    }
     let req = req.unwrap_or_default();
     let locale = profile_field("locale", req.locale)?;
     let c = req.customer.unwrap_or_default();
@@ -97,10 +107,11 @@ struct SendMessage {
 
 async fn send_message(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     CustomerSession(session): CustomerSession,
     JsonBody(req): JsonBody<SendMessage>,
 ) -> Result<Json<Transcript>, ApiError> {
-    let outcome = customer_message(&state, &session, &req.text, req.button.as_deref()).await?;
+    let outcome = customer_message(&state, address, &session, &req.text, req.button.as_deref()).await?;
     Ok(Json(Transcript { messages: outcome.messages, state: outcome.state }))
 }
 
@@ -144,24 +155,33 @@ async fn pick_language(
 }
 
 /// `?token=` opens the socket (browsers cannot set headers on a WebSocket upgrade).
-async fn websocket(State(state): State<AppState>, CustomerSession(session): CustomerSession, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, session, socket))
+async fn websocket(State(state): State<AppState>, ClientAddr(address): ClientAddr, CustomerSession(session): CustomerSession, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.max_message_size(MAX_BODY_BYTES).on_upgrade(move |socket| live(state, address, session, socket))
+}
+
+/// Whether a session still exists with the same token (an erased or purged one does not).
+async fn session_lives(state: &AppState, session: &SessionRow) -> bool {
+    matches!(state.chat.reauthenticate(session).await, Ok(true))
 }
 
 /// One WebSocket client: frames from the hub out, customer messages in. Replies reach this client
 /// through the hub like every other listener; only errors are answered directly.
-async fn live(state: AppState, session: SessionRow, socket: WebSocket) {
+async fn live(state: AppState, address: IpAddr, session: SessionRow, socket: WebSocket) {
     let events = state.chat.hub().subscribe(&session.id);
     state.metrics.ws_connected.inc();
     super::live::pump(socket, events, None, |text| {
         let (state, session) = (state.clone(), session.clone());
         async move {
-            let e = ws_message(&state, &session, &text).await.err()?;
+            let e = ws_message(&state, address, &session, &text).await.err()?;
             Some(json!({"type": "error", "error": {"code": e.code, "message": e.message}}).to_string())
         }
+    }, || {
+        let (state, session) = (state.clone(), session.clone());
+        async move { session_lives(&state, &session).await }
     })
     .await;
     state.metrics.ws_connected.dec();
+    state.chat.hub().release(&session.id);
 }
 
 #[derive(Deserialize)]
@@ -174,12 +194,12 @@ struct ClientFrame {
     button: Option<String>,
 }
 
-async fn ws_message(state: &AppState, session: &SessionRow, text: &str) -> Result<(), ApiError> {
+async fn ws_message(state: &AppState, address: IpAddr, session: &SessionRow, text: &str) -> Result<(), ApiError> {
     let frame: ClientFrame = json_body(text.as_bytes())?;
     match frame.kind.as_str() {
         "message" => {
             let text = frame.text.ok_or_else(|| ApiError::bad_request("invalid_request", "a message frame needs text"))?;
-            customer_message(state, session, &text, frame.button.as_deref()).await.map(|_| ())
+            customer_message(state, address, session, &text, frame.button.as_deref()).await.map(|_| ())
         }
         "ping" => Ok(()),
         other => Err(ApiError::bad_request("invalid_request", format!("unknown frame type {other:?}"))),
@@ -187,14 +207,14 @@ async fn ws_message(state: &AppState, session: &SessionRow, text: &str) -> Resul
 }
 
 /// A customer's message from the REST API or the socket: checked, rate-limited, then the turn.
-async fn customer_message(state: &AppState, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, ApiError> {
+async fn customer_message(state: &AppState, address: IpAddr, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, ApiError> {
     let text = checked_text(text)?;
     if button.is_some_and(|b| b.len() > MAX_BUTTON_CHARS) {
         return Err(ApiError::bad_request("invalid_request", "unknown button"));
     }
-    if !state.chat.allow_message(&session.id) {
+    if !state.chat.allow_message(&session.id) || !state.limits.message(address) {
         state.metrics.rate_limited.inc();
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many messages; wait a moment and send again"));
+        return Err(ApiError::rate_limited("too many messages; wait a moment and send again", state.message_retry_seconds));
     }
     let outcome = state.chat.customer_turn(session, text, button).await?;
     state.metrics.customer_messages.inc();

@@ -3,9 +3,10 @@
 //! [`AgentAuth`], a [`Supervisor`], a [`CustomerSession`] or an [`Admin`] cannot forget it.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -72,10 +73,26 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if std::str::from_utf8(body).is_err() {
         return Err(ApiError::bad_request("invalid_json", "the request body is not UTF-8 text"));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        let code = if e.is_data() { "invalid_request" } else { "invalid_json" };
-        ApiError::bad_request(code, e.to_string())
-    })
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    if let Some(bad) = control_in(&value) {
+        return Err(ApiError::bad_request("invalid_text", format!("{bad} has a control character (only newline and tab are allowed)")));
+    }
+    serde_json::from_value(value).map_err(|e| ApiError::bad_request("invalid_request", e.to_string()))
+}
+
+/// Where a JSON document has a string (or key) with a forbidden control character, if anywhere.
+fn control_in(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) if super::has_forbidden_control(s) => Some("a value".into()),
+        serde_json::Value::Array(items) => items.iter().find_map(control_in),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            if super::has_forbidden_control(k) {
+                return Some("a field name".into());
+            }
+            control_in(v).map(|_| format!("`{k}`"))
+        }),
+        _ => None,
+    }
 }
 
 /// Query parameters, with a JSON error when they do not parse.
@@ -161,6 +178,26 @@ impl FromRequestParts<AppState> for CustomerSession {
             Access::UnknownSession => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session")),
             Access::WrongToken => Err(ApiError::unauthorized("the token does not open this session")),
         }
+    }
+}
+
+/// The client's address: the peer's, or the last entry of the trusted proxy's header when one is
+/// configured and present.
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let forwarded = state
+            .trusted_proxy_header
+            .as_ref()
+            .and_then(|h| parts.headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(forwarded.or(peer).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))))
     }
 }
 

@@ -16,7 +16,8 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics_text))
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Prometheus text; the counters say how the service is used, so only the back office reads them.
+async fn metrics_text(State(state): State<AppState>, _: super::extract::Admin) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
 

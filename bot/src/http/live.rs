@@ -1,21 +1,33 @@
 //! One live WebSocket, for customers and agents alike: hub frames out, the client's text frames in.
+//! The credential that opened it is checked again every [`RECHECK`]: when it ends (logout, expiry,
+//! a role change, an erased session) the socket closes with [`ENDED`] and a reason.
 
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::extract::ws::{Message as WsMessage, WebSocket};
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio::sync::broadcast;
 
 use crate::chat::hub::outgoing;
 
+/// How often the credential of an open socket is checked again.
+pub const RECHECK: Duration = Duration::from_secs(2);
+/// The close code of a socket whose credential ended (4000–4999: the application's own).
+pub const ENDED: u16 = 4001;
+
 /// Pumps until either side ends: `first` (if any) is sent at once, then every hub frame; each text
 /// frame from the client goes to `on_text`, and what it returns (an error frame) is sent back.
-pub async fn pump<F, Fut>(socket: WebSocket, mut events: broadcast::Receiver<Arc<str>>, first: Option<String>, mut on_text: F)
+/// `still_valid` is asked every [`RECHECK`]; `false` closes the socket with [`ENDED`].
+pub async fn pump<F, Fut, V, VFut>(socket: WebSocket, mut events: broadcast::Receiver<Arc<str>>, first: Option<String>, mut on_text: F, mut still_valid: V)
 where
     F: FnMut(String) -> Fut,
     Fut: Future<Output = Option<String>>,
+    V: FnMut() -> VFut,
+    VFut: Future<Output = bool>,
 {
     let (mut tx, mut rx) = socket.split();
     if let Some(first) = first
@@ -23,8 +35,19 @@ where
     {
         return;
     }
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.tick().await;
     loop {
         let reply = tokio::select! {
+            _ = recheck.tick() => {
+                if still_valid().await {
+                    None
+                } else {
+                    let frame = CloseFrame { code: ENDED, reason: "the login or session has ended".into() };
+                    let _ = tx.send(WsMessage::Close(Some(frame))).await;
+                    break;
+                }
+            }
             event = events.recv() => match outgoing(event) {
                 Some(frame) => Some(frame.to_string()),
                 None => break,
@@ -33,6 +56,11 @@ where
                 Some(Ok(WsMessage::Text(text))) => on_text(text.to_string()).await,
                 Some(Ok(WsMessage::Binary(_))) => {
                     Some(json!({"type": "error", "error": {"code": "invalid_frame", "message": "send JSON text frames"}}).to_string())
+                }
+                Some(Ok(WsMessage::Close(_))) => {
+                    // Answer the client's close at once (it waits for ours).
+                    let _ = tx.send(WsMessage::Close(None)).await;
+                    break;
                 }
                 Some(Ok(_)) => None,
                 Some(Err(_)) | None => break,

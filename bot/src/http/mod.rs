@@ -3,11 +3,13 @@
 //! Telegram's webhook, and the pages with their assets.
 
 mod agents;
+mod boundary;
 pub mod assets;
 mod chat;
 mod error;
 mod extract;
 mod health;
+mod limits;
 mod live;
 pub mod metrics;
 mod nlu;
@@ -22,10 +24,10 @@ use axum::http::{Method, StatusCode, header};
 use tower_http::cors::{self, CorsLayer};
 
 pub use error::ApiError;
+pub use limits::Limits;
 
 use crate::backoffice::BackOffice;
 use crate::chat::Chat;
-use crate::chat::rate::RateLimiter;
 use crate::store::Store;
 use metrics::Metrics;
 
@@ -47,7 +49,12 @@ pub struct AppState {
     /// `/console/i18n.json`.
     pub console_strings: Arc<str>,
     pub agent_token_ttl_seconds: i64,
-    pub login_limiter: Arc<RateLimiter>,
+    /// Abuse limits per client address.
+    pub limits: Arc<limits::Limits>,
+    /// The header a trusted proxy puts the client's address in (`KOMEK_TRUSTED_PROXY_HEADER`).
+    /// `Retry-After` of a customer over the message limit.
+    pub message_retry_seconds: u64,
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
     pub telegram: Option<crate::telegram::Telegram>,
 }
 
@@ -63,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::strings_routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(boundary::checked))
         // The widget runs on the business's own site; it authenticates with bearer tokens, never
         // cookies, so any origin may call.
         .layer(
@@ -72,6 +80,17 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
         .with_state(state)
+}
+
+/// Control characters other than newline and tab: never part of a name, a locale, an id or a
+/// message (and PostgreSQL cannot store NUL in text at all).
+pub fn has_forbidden_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// Drops forbidden control characters, for channels that cannot be answered with a 400 (Telegram).
+pub fn without_control(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
 /// A customer or agent text must have something in it and fit the limit.

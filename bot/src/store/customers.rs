@@ -19,12 +19,32 @@ pub struct SessionRow {
     pub channel: Channel,
 }
 
+/// A link code as stored (the verifier only as its hash).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct LinkCodeRow {
+    pub selector: String,
+    pub verifier_hash: String,
+    pub customer_id: String,
+    pub session_id: String,
+    pub expires_at: i64,
+    pub attempts: i64,
+    pub joiner_session: Option<String>,
+    pub joiner_customer: Option<String>,
+}
+
+const LINK_COLUMNS: &str = "selector, verifier_hash, customer_id, session_id, expires_at, attempts, joiner_session, joiner_customer";
+
 #[derive(Clone, Debug)]
 pub enum CustomerWrite {
     Customer { id: String, name: Option<String>, email: Option<String>, phone: Option<String>, at: i64 },
     Session { id: String, customer_id: String, channel: Channel, token_hash: String, locale: Option<String>, at: i64 },
-    LinkCode { code: String, customer_id: String, expires_at: i64 },
-    DeleteLinkCode { code: String },
+    /// A link code: the public selector, the hash of its secret verifier, and the channel that made it.
+    LinkCode { selector: String, verifier_hash: String, customer_id: String, session_id: String, expires_at: i64 },
+    /// A wrong verifier was presented for this selector.
+    LinkAttempt { selector: String },
+    /// The right code was presented by `session_id` (customer `customer_id`): it waits for a yes.
+    LinkJoiner { selector: String, session_id: String, customer_id: String },
+    DeleteLinkCode { selector: String },
     /// Everything of customer `from` becomes customer `into`'s (linked channels).
     Merge { from: String, into: String },
 }
@@ -53,22 +73,38 @@ impl CustomerWrite {
                     .execute(&mut **tx)
                     .await?;
             }
-            CustomerWrite::LinkCode { code, customer_id, expires_at } => {
-                sqlx::query("INSERT INTO link_codes (code, customer_id, expires_at) VALUES ($1, $2, $3)")
-                    .bind(code)
+            CustomerWrite::LinkCode { selector, verifier_hash, customer_id, session_id, expires_at } => {
+                // One open code per channel: a new `/link` replaces the old one.
+                sqlx::query("DELETE FROM link_codes WHERE session_id = $1").bind(session_id).execute(&mut **tx).await?;
+                sqlx::query("INSERT INTO link_codes (selector, verifier_hash, customer_id, session_id, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
+                    .bind(selector)
+                    .bind(verifier_hash)
                     .bind(customer_id)
+                    .bind(session_id)
                     .bind(expires_at)
                     .execute(&mut **tx)
                     .await?;
             }
-            CustomerWrite::DeleteLinkCode { code } => {
-                sqlx::query("DELETE FROM link_codes WHERE code = $1").bind(code).execute(&mut **tx).await?;
+            CustomerWrite::LinkAttempt { selector } => {
+                sqlx::query("UPDATE link_codes SET attempts = attempts + 1 WHERE selector = $1").bind(selector).execute(&mut **tx).await?;
+            }
+            CustomerWrite::LinkJoiner { selector, session_id, customer_id } => {
+                sqlx::query("UPDATE link_codes SET joiner_session = $1, joiner_customer = $2 WHERE selector = $3")
+                    .bind(session_id)
+                    .bind(customer_id)
+                    .bind(selector)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            CustomerWrite::DeleteLinkCode { selector } => {
+                sqlx::query("DELETE FROM link_codes WHERE selector = $1").bind(selector).execute(&mut **tx).await?;
             }
             CustomerWrite::Merge { from, into } => {
                 for sql in [
                     "UPDATE conversations SET customer_id = $1 WHERE customer_id = $2",
                     "UPDATE sessions SET customer_id = $1 WHERE customer_id = $2",
                     "UPDATE link_codes SET customer_id = $1 WHERE customer_id = $2",
+                    "UPDATE link_codes SET joiner_customer = $1 WHERE joiner_customer = $2",
                 ] {
                     sqlx::query(sql).bind(into).bind(from).execute(&mut **tx).await?;
                 }
@@ -100,12 +136,18 @@ impl Store {
         Ok(komek_handoff::CustomerInfo { id: id.to_string(), name, email, phone, channels })
     }
 
-    /// The customer a valid link code belongs to.
-    pub async fn link_code(&self, code: &str, now: i64) -> Result<Option<String>, BotError> {
-        Ok(sqlx::query_scalar("SELECT customer_id FROM link_codes WHERE code = $1 AND expires_at > $2")
-            .bind(code)
+    /// A link code by its selector, if it has not expired at `now`.
+    pub async fn link_code(&self, selector: &str, now: i64) -> Result<Option<LinkCodeRow>, BotError> {
+        Ok(sqlx::query_as(&format!("SELECT {LINK_COLUMNS} FROM link_codes WHERE selector = $1 AND expires_at > $2"))
+            .bind(selector)
             .bind(now)
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// The code made in `session_id` that another channel presented and that waits for a yes.
+    pub async fn pending_link(&self, session_id: &str, now: i64) -> Result<Option<LinkCodeRow>, BotError> {
+        let sql = format!("SELECT {LINK_COLUMNS} FROM link_codes WHERE session_id = $1 AND expires_at > $2 AND joiner_session IS NOT NULL");
+        Ok(sqlx::query_as(&sql).bind(session_id).bind(now).fetch_optional(&self.pool).await?)
     }
 }

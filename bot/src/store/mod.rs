@@ -13,7 +13,7 @@ mod writer;
 
 pub use agents::{AgentRow, AgentWrite};
 pub use conversations::{ConversationRow, ConversationWrite};
-pub use customers::{CustomerWrite, SessionRow};
+pub use customers::{CustomerWrite, LinkCodeRow, SessionRow};
 pub use handoffs::{HandoffRow, HandoffStatus, HandoffWrite};
 pub use orders::{OrderRow, OrderWrite};
 pub use outbox::{OutboxRow, OutboxWrite};
@@ -93,10 +93,11 @@ impl Store {
 fn sqlite_url(url: &str) -> Result<String, BotError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:"
-        && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir).map_err(|source| BotError::Io { path: dir.display().to_string(), source })?;
+    if path != ":memory:" {
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            private_dir(dir)?;
+        }
+        private_file(Path::new(path))?;
     }
     let query = if query.contains("mode=") {
         query.to_string()
@@ -107,6 +108,37 @@ fn sqlite_url(url: &str) -> Result<String, BotError> {
     };
     let _ = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite:{path}?{query}"))?;
     Ok(format!("sqlite:{path}?{query}"))
+}
+
+/// A new folder readable by the owner only (0700 on Unix).
+pub fn private_dir(dir: &Path) -> Result<(), BotError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|source| BotError::Io { path: dir.display().to_string(), source })
+}
+
+/// The database file, created empty with mode 0600 before SQLite opens it (SQLite gives its `-wal`
+/// and `-shm` files the database's mode); an existing one is brought to 0600.
+fn private_file(path: &Path) -> Result<(), BotError> {
+    let io = |source| BotError::Io { path: path.display().to_string(), source };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `'a', 'b'` for an `IN (…)` list of fixed, code-given words (never customer text).

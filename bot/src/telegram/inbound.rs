@@ -42,16 +42,18 @@ pub async fn handle_update(telegram: &Telegram, chat: &Arc<Chat>, update: Update
 async fn on_message(telegram: &Telegram, chat: &Arc<Chat>, update_id: i64, message: &Message) -> Result<(), BotError> {
     let from = message.from.as_ref();
     let lang = from.and_then(|u| u.language_code.clone());
-    let name = from.map(|u| u.first_name.clone());
+    let name = from.map(|u| crate::http::without_control(&u.first_name));
+    let lang = lang.map(|l| crate::http::without_control(&l));
     if let Some(text) = message.text() {
-        let text: String = text.chars().take(crate::http::MAX_TEXT_CHARS).collect();
+        // Telegram cannot be told "400": control characters are dropped instead.
+        let text: String = crate::http::without_control(text).chars().take(crate::http::MAX_TEXT_CHARS).collect();
         if text.trim().is_empty() {
             return Ok(());
         }
         return customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &text, button: None, attachment: None }).await;
     }
     let attachment = attachment_of(message);
-    let caption = message.caption().unwrap_or_default().to_string();
+    let caption = crate::http::without_control(message.caption().unwrap_or_default());
     customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &caption, button: None, attachment: Some(attachment) }).await
 }
 

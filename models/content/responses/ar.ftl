@@ -149,3 +149,9 @@ date =
          [11] نوفمبر
         *[12] ديسمبر
     } { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = قناة جديدة تريد الانضمام إلى هذه المحادثة ورؤية ما أخبرتنا به هنا. هل كان ذلك أنت؟ نعم / لا
+link-pending = اقتربنا: أكّد في قناتك الأخرى التي حصلت فيها على الرمز.
+link-declined = لم يتم ربط القنوات.
+link-limited = محاولات ربط كثيرة جدًا. يُرجى الانتظار بضع دقائق ثم إرسال "/link" في قناتك الأخرى للحصول على رمز جديد.

@@ -137,3 +137,9 @@ date =
          [11] November
         *[12] Dezember
     } { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Ein neuer Kanal möchte diesem Gespräch beitreten und sehen, was Sie uns hier erzählt haben. Waren Sie das? Ja / Nein
+link-pending = Fast geschafft: Bestätigen Sie im anderen Kanal, in dem Sie den Code bekommen haben.
+link-declined = Die Kanäle wurden nicht verknüpft.
+link-limited = Zu viele Versuche zu verknüpfen. Bitte warten Sie einige Minuten und senden Sie "/link" im anderen Kanal für einen neuen Code.

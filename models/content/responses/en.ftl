@@ -161,3 +161,9 @@ date =
          [11] November
         *[12] December
     } { $day }, { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = A new channel wants to join this conversation and see what you told us here. Was it you? Yes / No
+link-pending = Almost done: confirm in your other channel, where you got the code.
+link-declined = The channels were not linked.
+link-limited = Too many attempts to link. Please wait a few minutes and send "/link" in your other channel for a new code.

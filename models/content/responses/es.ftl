@@ -139,3 +139,9 @@ date =
          [11] noviembre
         *[12] diciembre
     } de { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Un canal nuevo quiere unirse a esta conversación y ver lo que nos contó aquí. ¿Fue usted? Sí / No
+link-pending = Casi listo: confírmelo en el otro canal, donde recibió el código.
+link-declined = Los canales no se vincularon.
+link-limited = Demasiados intentos de vincular. Espere unos minutos y envíe "/link" en su otro canal para obtener un código nuevo.

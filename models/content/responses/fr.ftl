@@ -148,3 +148,9 @@ date =
          [11] novembre
         *[12] décembre
     } { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Un nouveau canal veut rejoindre cette conversation et voir ce que vous nous avez dit ici. Était-ce vous ? Oui / Non
+link-pending = Presque fini : confirmez dans l’autre canal, là où vous avez reçu le code.
+link-declined = Les canaux n’ont pas été liés.
+link-limited = Trop de tentatives de liaison. Attendez quelques minutes et envoyez « /link » dans votre autre canal pour un nouveau code.

@@ -128,3 +128,9 @@ date =
          [11] қараша
         *[12] желтоқсан
     }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Жаңа арна осы сөйлесуге қосылып, мұнда айтқаныңызды көргісі келеді. Бұл сіз бе? Иә / Жоқ
+link-pending = Сәл қалды: код алған басқа арнаңызда растаңыз.
+link-declined = Арналар байланыстырылмады.
+link-limited = Байланыстыру әрекеттері тым көп. Бірнеше минут күтіп, жаңа код алу үшін басқа арнада «/link» деп жіберіңіз.

@@ -134,3 +134,9 @@ date =
          [11] Kasım
         *[12] Aralık
     } { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Yeni bir kanal bu konuşmaya katılmak ve burada anlattıklarınızı görmek istiyor. Bu siz miydiniz? Evet / Hayır
+link-pending = Neredeyse bitti: kodu aldığınız diğer kanalda onaylayın.
+link-declined = Kanallar bağlanmadı.
+link-limited = Çok fazla bağlama denemesi. Lütfen birkaç dakika bekleyin ve yeni bir kod için diğer kanalda "/link" gönderin.

@@ -134,3 +134,9 @@ date =
          [11] noyabr
         *[12] dekabr
     }, { $year }
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = Yangi kanal ushbu suhbatga qo‘shilib, bu yerda aytganlaringizni ko‘rmoqchi. Bu sizmisiz? Ha / Yo‘q
+link-pending = Deyarli tayyor: kodni olgan boshqa kanalingizda tasdiqlang.
+link-declined = Kanallar bog‘lanmadi.
+link-limited = Bog‘lash urinishlari juda ko‘p. Bir necha daqiqa kuting va yangi kod olish uchun boshqa kanalda “/link” yuboring.

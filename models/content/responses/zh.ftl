@@ -123,3 +123,9 @@ status-refund_done = 已退款
 ## Dates
 
 date = { $year }年{ $month }月{ $day }日
+
+# Linking channels: the channel that made the code confirms; too many attempts are refused.
+link-confirm = 有一个新渠道想加入此对话并查看您在这里告诉我们的内容。是您本人吗？是 / 否
+link-pending = 快完成了：请在您获得代码的另一个渠道中确认。
+link-declined = 渠道未关联。
+link-limited = 关联尝试次数过多。请等待几分钟，然后在另一个渠道发送“/link”获取新代码。
