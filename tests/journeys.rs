@@ -38,12 +38,17 @@ fn data(path: &str) -> PathBuf {
 
 const PARALLEL: usize = 8;
 
+/// Hundreds of customers, each from an address of their own as a proxy reports it.
+fn behind_proxy(config: &mut komek::config::Config) {
+    config.trusted_proxy_header = Some(komek_tests::chat::FORWARDED_FOR.into());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn journeys_in_all_languages() {
     let dir = std::env::var_os("KOMEK_JOURNEYS").map_or_else(|| data("journeys"), PathBuf::from);
     let journeys = read_journeys(&dir);
     assert!(journeys.len() >= 200, "{} journeys in {}", journeys.len(), dir.display());
-    let service = TestService::start("journeys").await;
+    let service = TestService::start_with("journeys", behind_proxy).await;
     let outcomes: Vec<Outcome> = futures_util::stream::iter(&journeys).map(|j| play(&service, j)).buffered(PARALLEL).collect().await;
     service.stop().await;
 
@@ -136,7 +141,7 @@ async fn noise_gets_an_honest_answer() {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let service = TestService::start("noise").await;
+    let service = TestService::start_with("noise", behind_proxy).await;
     let verdicts: Vec<Option<String>> =
         futures_util::stream::iter(&lines).map(|n| noise_verdict(&service, n)).buffered(PARALLEL).collect().await;
     service.stop().await;
@@ -160,7 +165,7 @@ async fn noise_gets_an_honest_answer() {
 }
 
 async fn noise_verdict(service: &TestService, n: &Noise) -> Option<String> {
-    let customer = Customer::start(&service.base, Some(&n.context_lang)).await;
+    let customer = Customer::start_from(&service.base, Some(&n.context_lang)).await;
     let events = customer.say(&n.text).await;
     let handed = events.state == "waiting_agent" || events.state == "with_agent";
     let replies = service.store().session_events_of(&customer.session_id, 0, &[komek::events::EventKind::BotMessage]).await.unwrap();

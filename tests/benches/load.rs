@@ -386,6 +386,8 @@ mod server {
             .env("DATABASE_URL", format!("sqlite:{}", dir.join("komek.db").display()))
             .env("KOMEK_MODELS", models)
             .env("KOMEK_ADMIN_TOKEN", "load-bench-admin-token")
+            // Each customer comes from its own address, as behind a proxy (see `FORWARDED_FOR`).
+            .env("KOMEK_TRUSTED_PROXY_HEADER", crate::load::FORWARDED_FOR)
             // Plain log lines (no colour codes) for `log_problems`.
             .env("NO_COLOR", "1")
             // The per-session limit protects against abusive clients: with these values it still
@@ -518,6 +520,17 @@ mod load {
     pub struct Session {
         id: String,
         token: String,
+        /// The customer's own client address, passed as a trusted proxy would (`FORWARDED_FOR`):
+        /// a thousand customers are a thousand clients, not one abusive address.
+        address: String,
+    }
+
+    /// The header komek trusts for the client address in this benchmark (`KOMEK_TRUSTED_PROXY_HEADER`).
+    pub const FORWARDED_FOR: &str = "x-forwarded-for";
+
+    /// A distinct private address per customer.
+    fn customer_address(index: usize) -> String {
+        format!("10.{}.{}.{}", (index >> 16) & 255, (index >> 8) & 255, index & 255)
     }
 
     /// What one customer did.
@@ -662,9 +675,11 @@ mod load {
 
     async fn create_session(context: &Context, index: usize) -> Result<Session, Failure> {
         let locale = ["ru-RU", "kk-KZ", "en-US"][index % 3];
+        let address = customer_address(index);
         let resp = context
             .client
             .post(format!("{}/api/v1/chat/sessions", context.base))
+            .header(FORWARDED_FOR, &address)
             .json(&json!({"locale": locale}))
             .send()
             .await
@@ -676,7 +691,7 @@ mod load {
         }
         let body: Value = resp.json().await.map_err(|e| Failure::new("create session body", e, Stored::No))?;
         match (body["session_id"].as_str(), body["token"].as_str()) {
-            (Some(id), Some(token)) => Ok(Session { id: id.into(), token: token.into() }),
+            (Some(id), Some(token)) => Ok(Session { id: id.into(), token: token.into(), address }),
             _ => Err(Failure::new("create session body", body, Stored::No)),
         }
     }
@@ -720,7 +735,7 @@ mod load {
 
     async fn send_http(context: &Context, session: &Session, text: &str) -> Result<(), Failure> {
         let url = format!("{}/api/v1/chat/sessions/{}/messages", context.base, session.id);
-        let request = context.client.post(url).bearer_auth(&session.token).json(&json!({"text": text}));
+        let request = context.client.post(url).bearer_auth(&session.token).header(FORWARDED_FOR, &session.address).json(&json!({"text": text}));
         let resp = request.send().await.map_err(post_failure)?;
         let status = resp.status();
         if !status.is_success() {
@@ -755,7 +770,12 @@ mod load {
             session.id,
             url::form_urlencoded::byte_serialize(session.token.as_bytes()).collect::<String>()
         );
-        match timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().map_err(|e| Failure::new("ws request", e, Stored::No))?;
+        if let Ok(value) = session.address.parse() {
+            request.headers_mut().insert(FORWARDED_FOR, value);
+        }
+        match timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(request)).await {
             Ok(Ok((socket, _))) => Ok(socket),
             Ok(Err(e)) => Err(Failure::new("ws connect", e, Stored::No)),
             Err(_) => Err(Failure::new("ws connect timeout", "10 s", Stored::No)),
@@ -854,6 +874,7 @@ mod load {
         let resp = client
             .get(format!("{base}/api/v1/chat/sessions/{}/messages", session.id))
             .bearer_auth(&session.token)
+            .header(FORWARDED_FOR, &session.address)
             .send()
             .await
             .map_err(|e| e.to_string())?;

@@ -9,6 +9,9 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
+/// The header tests name as their trusted proxy's (`Config::trusted_proxy_header`).
+pub const FORWARDED_FOR: &str = "x-forwarded-for";
+
 pub struct Customer {
     pub http: reqwest::Client,
     pub base: String,
@@ -45,7 +48,23 @@ impl Turn {
 
 impl Customer {
     pub async fn start(base: &str, locale: Option<&str>) -> Self {
-        let http = reqwest::Client::new();
+        Self::start_with(base, locale, reqwest::Client::new()).await
+    }
+
+    /// A customer on a client address of their own, as a trusted proxy reports it: many customers
+    /// of one test are many clients (a service started with `trusted_proxy_header =
+    /// FORWARDED_FOR`), not one address over the anonymous-session limit.
+    pub async fn start_from(base: &str, locale: Option<&str>) -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let address = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(FORWARDED_FOR, address.parse().expect("an address is a header value"));
+        let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
+        Self::start_with(base, locale, http).await
+    }
+
+    async fn start_with(base: &str, locale: Option<&str>, http: reqwest::Client) -> Self {
         let body = match locale {
             Some(l) => json!({"locale": l}),
             None => json!({}),

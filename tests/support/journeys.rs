@@ -184,7 +184,7 @@ pub struct Outcome {
 /// Plays a journey on the web chat API (Telegram journeys too: the channel only changes the
 /// language hint, which the locale carries) and judges it.
 pub async fn play(service: &TestService, j: &Journey) -> Outcome {
-    let customer = Customer::start(&service.base, j.locale.as_deref()).await;
+    let customer = Customer::start_from(&service.base, j.locale.as_deref()).await;
     let store = service.store();
     let mut last_event = 0i64;
     let mut observed: Vec<(String, Observed)> = Vec::new();

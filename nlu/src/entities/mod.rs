@@ -100,10 +100,16 @@ impl EntityExtractor {
             currency: &self.currency,
             expecting_order: expecting == Some("order_id"),
         };
-        // Order numbers and phones first: an address grown over a sentence written without spaces
-        // ("订单号100016的收货地址改成…12号5室") must not swallow the order it is about.
-        numbers(&chars, &low, &words, &mut out, &mut taken);
-        self.address.extract(&original, &chars, &low, &mut out, &mut taken);
+        // Addresses first, so a postcode or house number is not taken for an order — except in
+        // writing without spaces, where an address grows over the whole sentence
+        // ("订单号100016的收货地址改成…12号5室") and must not swallow the order it is about.
+        if chars.iter().any(|c| is_unspaced_script(*c)) {
+            numbers(&chars, &low, &words, &mut out, &mut taken);
+            self.address.extract(&original, &chars, &low, &mut out, &mut taken);
+        } else {
+            self.address.extract(&original, &chars, &low, &mut out, &mut taken);
+            numbers(&chars, &low, &words, &mut out, &mut taken);
+        }
         self.dates(&chars, &mut out, &mut taken);
         out.sort_by_key(|e| (e.start, e.end));
         out
@@ -187,6 +193,11 @@ fn emails(chars: &[char], out: &mut Vec<Entity>, taken: &mut [bool]) {
             push(out, taken, "email", value, s, e);
         }
     }
+}
+
+/// Scripts written without spaces between words (Chinese, Japanese).
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF)
 }
 
 #[cfg(test)]
@@ -355,6 +366,15 @@ mod tests {
         }
         let all = ents("pls change delivery address for order 100030 to 12 Abay ave apt 5, Almaty");
         assert_eq!(all, [pair("order_id", "100030"), pair("address", "12 Abay ave apt 5, Almaty")]);
+    }
+
+    #[test]
+    fn the_order_and_the_address_apart() {
+        // Unspaced Chinese: the address must not swallow the order it is about.
+        assert_eq!(of("订单号100016的收货地址改成阿拉木图市阿拜大街12号5室", "order_id"), ["100016"]);
+        // A postcode at the start of the new address is not a second order.
+        let text = "заказ 100022, адрес поменяйте пожалуйста. новый: 050062, Алматы, мкр Жетысу-2, дом 65, кв 7";
+        assert_eq!(of(text, "order_id"), ["100022"]);
     }
 
     #[test]
