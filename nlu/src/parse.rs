@@ -202,8 +202,9 @@ impl Nlu {
         }
         let handoff_intent = self.defs.iter().find(|d| d.handoff);
         let (intent, mut ranking) = match handoff_intent {
-            // An explicit request for a person wins over whatever else the message is about.
-            Some(def) if hits.human > 0 && prediction.name != def.name => {
+            // An explicit request for a person wins over whatever else the message is about, and a
+            // cue word confirms the model's own unsure reading of one.
+            Some(def) if hits.human > 0 => {
                 let p = prediction.ranking.iter().find(|(n, _)| *n == def.name).map_or(0.0, |(_, p)| *p);
                 (Scored::new(&def.name, p.max(0.9)), prediction.ranking.clone())
             }

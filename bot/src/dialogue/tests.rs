@@ -366,3 +366,13 @@ async fn a_language_change_needs_a_language() {
     let r = say(&d, &mut m, "please write to me here when 100009 changes", &p, None).await;
     assert_eq!(keys(&r), ["notify_me.subscribed"]);
 }
+
+#[tokio::test]
+async fn no_order_number_is_not_a_password_question() {
+    let (d, _dir) = dialogue().await;
+    let mut m = memory();
+    // The model read "can't find my number" as account help; the phrase says what it is.
+    let r = say(&d, &mut m, "I don't have the number of my order", &parse("account_help", 0.9, None), None).await;
+    assert_eq!(keys(&r), ["ask_contact"]);
+    assert_eq!(r.awaiting.map(|a| a.slot), Some("contact".to_string()));
+}

@@ -121,6 +121,16 @@ impl Dialogue {
         if parse.form.is_noise() && !has_order {
             return other(Understood::Noise);
         }
+        // "I don't have the order number (here is my e-mail)": look the order up by the contact,
+        // or ask for one — never the password steps a model may read into "I can't find".
+        if !has_order && self.phrases.says(PhraseKind::NoOrderNumber, input.text) {
+            let action = self.script.action(&parsed.name);
+            let intent = if action.needs_order() && parsed.is_sure() { parsed.name.clone() } else { self.order_status_intent() };
+            if has_contact {
+                return Resolved::act(&intent, true);
+            }
+            return Resolved { understood: Understood::NoOrderNumber, ..Resolved::act(&intent, true) };
+        }
         // After an answer: "no, that's not it", or just "ok".
         let answered = memory.last_answer.is_some();
         if answered && self.phrases.says(PhraseKind::Rejection, input.text) {
