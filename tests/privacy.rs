@@ -150,3 +150,68 @@ async fn erase_of_a_linked_customer_leaves_no_personal_data_and_keeps_the_counts
     tg.push_message(CHAT, CHAT, "ru", "привет");
     tg.wait_for_sent_to(CHAT, before + 1, WAIT).await;
 }
+
+async fn count(service: &TestService, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&service.store().pool).await.expect("count")
+}
+
+/// One purge pass as of two days later (retention one day): the silent session, the expired agent
+/// login and link code go, the customer who spoke is erased — and the reports count the same
+/// conversations and handoffs. A pass as of now removes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purge_and_retention() {
+    let service = TestService::start("purge").await;
+    let chat = service.running.as_ref().unwrap().chat.clone();
+    let settings = komek::purge::PurgeSettings { every: Duration::from_secs(3600), silent_grace_ms: 60_000, retention_days: Some(1) };
+
+    let _silent = Customer::start(&service.base, Some("ru")).await;
+    let (talker, _) = web_customer(&service).await;
+    talker.say(&format!("Где мой заказ 100017? Адрес доставки: {ADDRESS}")).await;
+    talker.say("/link").await;
+    talker.say("позовите оператора").await;
+    let olga = agent(&service, "olga", &[Lang::Ru], "supervisor").await;
+    let before = report(&olga).await;
+    assert!(before["handoffs"].as_u64().unwrap() >= 1, "{before}");
+
+    let now = komek::clock::now_ms();
+    let nothing = komek::purge::run_once(&chat, &settings, now).await.unwrap();
+    assert_eq!(nothing, komek::purge::Purged::default());
+    assert_eq!((count(&service, "sessions").await, count(&service, "agent_tokens").await, count(&service, "link_codes").await), (2, 1, 1));
+
+    let later = now + 2 * 86_400_000;
+    let purged = komek::purge::run_once(&chat, &settings, later).await.unwrap();
+    assert_eq!((purged.silent_sessions, purged.conversations, purged.customers), (1, 1, 1), "{purged:?}");
+    assert_eq!((count(&service, "sessions").await, count(&service, "agent_tokens").await, count(&service, "link_codes").await), (0, 0, 0));
+    let stored: String = stored_text(service.store()).await.lines().filter(|l| !l.starts_with("orders.")).map(|l| format!("{l}\n")).collect();
+    for needle in [NAME, EMAIL, "7015559876", ADDRESS, "100017", "Где мой заказ", "оператора"] {
+        assert!(!stored.contains(needle), "{needle:?} is still stored");
+    }
+    // The supervisor logs in again (the old login was purged).
+    let olga = komek_tests::agent::login(&service, "olga").await;
+    let after = report(&olga).await;
+    // The reports never counted a conversation without a customer message.
+    assert_eq!(after["conversations"], before["conversations"], "{before} → {after}");
+    assert_eq!(after["handoffs"], before["handoffs"]);
+    assert_eq!(after["handoff_reasons"], before["handoff_reasons"]);
+    // A second pass finds nothing more.
+    assert_eq!(komek::purge::run_once(&chat, &settings, later).await.unwrap(), komek::purge::Purged::default());
+}
+
+/// The scheduled job runs by itself: with a one-second interval and no grace, a session that never
+/// spoke disappears.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purge_runs_on_its_schedule() {
+    let service = TestService::start_with("purge-schedule", |c| {
+        c.purge_interval_seconds = 1;
+        c.silent_session_grace_seconds = 0;
+    })
+    .await;
+    let silent = Customer::start(&service.base, Some("ru")).await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while service.store().session(&silent.session_id).await.unwrap().is_some() {
+        assert!(std::time::Instant::now() < deadline, "the silent session was never purged");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(count(&service, "conversations").await, 0);
+    assert_eq!(count(&service, "customers").await, 0);
+}

@@ -20,6 +20,11 @@ const ERASED: &str = "erased";
 pub enum PrivacyWrite {
     /// The customer, every customer linked into them, their sessions, conversations and codes.
     EraseCustomer { id: String, at: i64 },
+    /// A session that never spoke, with its conversations, codes, and its customer when nothing else
+    /// of theirs is left. Nothing of it is worth counting.
+    PurgeSession { id: String },
+    /// Agent logins and link codes past their expiry at `now`.
+    PurgeExpired { now: i64 },
     /// One conversation's texts, facts and brief; the customer and their sessions stay.
     EraseConversation { id: String, at: i64 },
 }
@@ -29,6 +34,12 @@ impl PrivacyWrite {
         match self {
             PrivacyWrite::EraseCustomer { id, at } => erase_customer(tx, id, *at).await,
             PrivacyWrite::EraseConversation { id, at } => erase_conversation(tx, id, *at).await,
+            PrivacyWrite::PurgeSession { id } => purge_session(tx, id).await,
+            PrivacyWrite::PurgeExpired { now } => {
+                sqlx::query("DELETE FROM agent_tokens WHERE expires_at <= $1").bind(now).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM link_codes WHERE expires_at <= $1").bind(now).execute(&mut **tx).await?;
+                Ok(())
+            }
         }
     }
 }
@@ -62,6 +73,38 @@ async fn erase_customer(tx: &mut Tx, id: &str, at: i64) -> Result<(), BotError> 
             .execute(&mut **tx)
             .await?;
     }
+    Ok(())
+}
+
+async fn purge_session(tx: &mut Tx, id: &str) -> Result<(), BotError> {
+    let customer: Option<String> = sqlx::query_scalar("SELECT customer_id FROM sessions WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    let Some(customer) = customer else { return Ok(()) };
+    // It may have spoken since it was chosen: then it stays.
+    let spoke: Option<i64> = sqlx::query_scalar(
+        "SELECT e.id FROM events e JOIN conversations c ON c.id = e.conversation_id WHERE c.session_id = $1 AND e.kind = 'customer_message' LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if spoke.is_some() {
+        return Ok(());
+    }
+    for sql in [
+        "DELETE FROM events WHERE conversation_id IN (SELECT id FROM conversations WHERE session_id = $1)",
+        "DELETE FROM handoffs WHERE conversation_id IN (SELECT id FROM conversations WHERE session_id = $1)",
+        "DELETE FROM conversations WHERE session_id = $1",
+        "DELETE FROM link_codes WHERE session_id = $1 OR joiner_session = $1",
+        "DELETE FROM sessions WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "DELETE FROM customers WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM sessions WHERE customer_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM conversations WHERE customer_id = $1) AND NOT EXISTS (SELECT 1 FROM customers m WHERE m.merged_into = $1)",
+    )
+    .bind(&customer)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -103,7 +146,7 @@ async fn erase_conversation(tx: &mut Tx, id: &str, at: i64) -> Result<(), BotErr
         ConversationWrite::Event { conversation_id: id.to_string(), actor: body.actor().to_string(), body, at }.apply(tx).await?;
         ConversationWrite::State { conversation_id: id.to_string(), state: ConvState::Closed, at }.apply(tx).await?;
     }
-    sqlx::query("UPDATE conversations SET session_id = NULL WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE conversations SET session_id = NULL, erased_at = $1 WHERE id = $2").bind(at).bind(id).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -152,6 +195,44 @@ fn redacted_brief(brief: &str) -> String {
 }
 
 impl Store {
+    /// Sessions created before `before` that never had a customer message (at most `limit`).
+    pub async fn silent_sessions(&self, before: i64, limit: i64) -> Result<Vec<String>, BotError> {
+        Ok(sqlx::query_scalar(
+            "SELECT s.id FROM sessions s WHERE s.created_at < $1 AND NOT EXISTS (SELECT 1 FROM conversations c JOIN events e ON e.conversation_id = c.id \
+             WHERE c.session_id = s.id AND e.kind = 'customer_message') ORDER BY s.created_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Conversations not yet erased with nothing in them since `before`: (customer, conversation).
+    pub async fn conversations_idle_since(&self, before: i64, limit: i64) -> Result<Vec<(String, String)>, BotError> {
+        let rows = sqlx::query(
+            "SELECT c.customer_id, c.id FROM conversations c WHERE c.erased_at IS NULL AND c.created_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.id AND e.created_at >= $1) ORDER BY c.created_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get::<Option<String>, _>(0)?.unwrap_or_default(), r.try_get(1)?))).collect()
+    }
+
+    /// Customers not yet erased (nor linked into another) created before `before` with no
+    /// conversation active since.
+    pub async fn customers_idle_since(&self, before: i64, limit: i64) -> Result<Vec<String>, BotError> {
+        Ok(sqlx::query_scalar(
+            "SELECT u.id FROM customers u WHERE u.erased_at IS NULL AND u.merged_into IS NULL AND u.created_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = u.id AND c.erased_at IS NULL) ORDER BY u.created_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The customer and every customer linked into them (empty when unknown).
     pub async fn customer_group(&self, id: &str) -> Result<Vec<String>, BotError> {
         Ok(sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 OR merged_into = $1").bind(id).fetch_all(&self.pool).await?)
