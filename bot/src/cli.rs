@@ -59,6 +59,28 @@ enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// A customer's personal data (also `GET /api/v1/customers/{id}/export` and `DELETE …/{id}`,
+    /// which a running service should be asked instead: it also drops what it has cached).
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Prints everything stored about the customer as JSON.
+    Export {
+        id: String,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Erases the customer's personal data on every linked channel; analytics counts stay.
+    Erase {
+        id: String,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 /// The models folder (content and artifacts), shared by every command that reads it.
@@ -186,6 +208,7 @@ pub fn run() -> anyhow::Result<()> {
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Nlu { command }) => run_nlu(command),
         Some(Command::Agent { command }) => run_agent(command),
+        Some(Command::Customer { command }) => run_customer(command),
         Some(Command::Check { models }) => check_content(&ModelPaths::new(models.path)),
         Some(Command::Train { force, models }) => {
             let paths = ModelPaths::new(models.path);
@@ -350,6 +373,27 @@ fn run_agent(command: AgentCommand) -> anyhow::Result<()> {
     })?;
     println!("added {} {} ({}), languages {}", agent.role.as_str(), agent.username, agent.id, agent.languages.join(","));
     Ok(())
+}
+
+fn run_customer(command: CustomerCommand) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        match command {
+            CustomerCommand::Export { id, database_url } => {
+                let store = crate::store::Store::open(&database_url).await?;
+                let data = store.customer_export(&id).await?.with_context(|| format!("no customer {id}"))?;
+                println!("{}", serde_json::to_string_pretty(&data)?);
+            }
+            CustomerCommand::Erase { id, database_url } => {
+                let store = crate::store::Store::open(&database_url).await?;
+                anyhow::ensure!(!store.customer_group(&id).await?.is_empty(), "no customer {id}");
+                let at = crate::clock::now_ms();
+                store.writer.write(vec![crate::store::PrivacyWrite::EraseCustomer { id: id.clone(), at }.into()]).await?;
+                println!("erased customer {id}");
+            }
+        }
+        anyhow::Ok(())
+    })
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {

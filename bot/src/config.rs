@@ -17,6 +17,10 @@ const DEFAULT_RATE_BURST: u32 = 20;
 const DEFAULT_RATE_PER_SECOND: f64 = 2.0;
 /// Twelve hours.
 const DEFAULT_AGENT_TOKEN_TTL_SECONDS: i64 = 43_200;
+/// An hour between purges.
+const DEFAULT_PURGE_INTERVAL_SECONDS: u64 = 3600;
+/// A day for a session to say something.
+const DEFAULT_SILENT_SESSION_GRACE_SECONDS: i64 = 86_400;
 
 #[derive(Clone, Debug, Args)]
 pub struct Config {
@@ -52,6 +56,17 @@ pub struct Config {
     /// last entry counts). Off by default: without a proxy anyone could set it.
     #[arg(long, env = "KOMEK_TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<String>,
+    /// How often sessions that never spoke, expired logins and link codes (and, with a retention,
+    /// old conversations) are purged.
+    #[arg(long, env = "KOMEK_PURGE_INTERVAL_SECONDS", default_value_t = DEFAULT_PURGE_INTERVAL_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub purge_interval_seconds: u64,
+    /// How long a session that never sent a message is kept.
+    #[arg(long, env = "KOMEK_SILENT_SESSION_GRACE_SECONDS", default_value_t = DEFAULT_SILENT_SESSION_GRACE_SECONDS)]
+    pub silent_session_grace_seconds: i64,
+    /// Conversations idle this many days are erased like a customer's erase (the reports keep
+    /// counting them), then customers with nothing left. Off by default.
+    #[arg(long, env = "KOMEK_RETENTION_DAYS")]
+    pub retention_days: Option<u32>,
     /// The Telegram channel, when a bot token is given.
     #[command(flatten)]
     pub telegram: Option<TelegramConfig>,
@@ -91,6 +106,14 @@ fn webhook_secret(s: &str) -> Result<Secret, String> {
 }
 
 impl Config {
+    pub fn purge(&self) -> crate::purge::PurgeSettings {
+        crate::purge::PurgeSettings {
+            every: std::time::Duration::from_secs(self.purge_interval_seconds),
+            silent_grace_ms: self.silent_session_grace_seconds.saturating_mul(1000),
+            retention_days: self.retention_days,
+        }
+    }
+
     /// Settings for a service under test or benchmark: the defaults (not the environment), a
     /// random port, and the given database and models.
     pub fn local(database_url: String, models: PathBuf) -> Self {
@@ -105,6 +128,9 @@ impl Config {
             rate_per_second: DEFAULT_RATE_PER_SECOND,
             agent_token_ttl_seconds: DEFAULT_AGENT_TOKEN_TTL_SECONDS,
             trusted_proxy_header: None,
+            purge_interval_seconds: DEFAULT_PURGE_INTERVAL_SECONDS,
+            silent_session_grace_seconds: DEFAULT_SILENT_SESSION_GRACE_SECONDS,
+            retention_days: None,
             telegram: None,
         }
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod models;
+pub mod purge;
 pub mod secrets;
 pub mod server;
 pub mod store;

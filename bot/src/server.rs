@@ -52,6 +52,9 @@ pub struct Running {
     pub store: Store,
     /// The hub of live sockets (tests check that closed sockets leave nothing behind).
     pub hub: crate::chat::Hub,
+    /// The conversations (tests run a purge pass as of a later time with it).
+    pub chat: Arc<Chat>,
+    purge: JoinHandle<()>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
@@ -63,6 +66,7 @@ impl Running {
     pub async fn shutdown(self) -> Result<(), BotError> {
         let _ = self.stop.send(());
         self.ticker.abort();
+        self.purge.abort();
         if let Some(t) = self.telegram {
             t.shutdown().await;
         }
@@ -147,7 +151,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    Ok(Running { addr, store: running_store, hub, stop, task, ticker, telegram })
+    let purge = crate::purge::spawn(chat.clone(), config.purge());
+    Ok(Running { addr, store: running_store, hub, chat, purge, stop, task, ticker, telegram })
 }
 
 /// `KOMEK_TRUSTED_PROXY_HEADER` as a header name.

@@ -26,6 +26,11 @@ pub struct AgentClient {
 /// Creates an agent (`role` agent or supervisor) speaking `languages` and logs them in.
 pub async fn agent(service: &TestService, username: &str, languages: &[Lang], role: &str) -> AgentClient {
     add_agent(service.store(), NewAgent { username, password: PASSWORD, languages, role: AgentRole::try_from(role.to_string()).expect("a role"), capacity: 3 }).await.expect("agent added");
+    login(service, username).await
+}
+
+/// Logs an existing agent (made by [`agent`]) in again.
+pub async fn login(service: &TestService, username: &str) -> AgentClient {
     let http = reqwest::Client::new();
     let r = http.post(service.url("/api/v1/agent/login")).json(&json!({"username": username, "password": PASSWORD})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

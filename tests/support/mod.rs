@@ -9,6 +9,7 @@ pub mod fake_telegram;
 pub mod hostile;
 pub mod journeys;
 pub mod postgres;
+pub mod stored;
 pub mod trials;
 
 use std::path::{Path, PathBuf};

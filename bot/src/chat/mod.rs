@@ -13,6 +13,7 @@ mod commands;
 mod escalation;
 pub mod hub;
 mod notify;
+mod privacy;
 mod queue;
 pub mod rate;
 mod sessions;

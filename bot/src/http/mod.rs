@@ -6,6 +6,7 @@ mod agents;
 mod boundary;
 pub mod assets;
 mod chat;
+mod customers;
 mod error;
 mod extract;
 mod health;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1/chat", chat::routes())
         .nest("/api/v1/agent", agents::routes())
         .nest("/api/v1/orders", orders::routes())
+        .nest("/api/v1/customers", customers::routes())
         .nest("/telegram", telegram::routes())
         .merge(assets::routes())
         .merge(assets::strings_routes())

@@ -105,6 +105,8 @@ impl CustomerWrite {
                     "UPDATE sessions SET customer_id = $1 WHERE customer_id = $2",
                     "UPDATE link_codes SET customer_id = $1 WHERE customer_id = $2",
                     "UPDATE link_codes SET joiner_customer = $1 WHERE joiner_customer = $2",
+                    // The profile stays where it is; an erase of `into` finds it through this.
+                    "UPDATE customers SET merged_into = $1 WHERE id = $2 OR merged_into = $2",
                 ] {
                     sqlx::query(sql).bind(into).bind(from).execute(&mut **tx).await?;
                 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod handoffs;
 pub mod orders;
 pub mod outbox;
+pub mod privacy;
 mod writer;
 
 pub use agents::{AgentRow, AgentWrite};
@@ -17,6 +18,7 @@ pub use customers::{CustomerWrite, LinkCodeRow, SessionRow};
 pub use handoffs::{HandoffRow, HandoffStatus, HandoffWrite};
 pub use orders::{OrderRow, OrderWrite};
 pub use outbox::{OutboxRow, OutboxWrite};
+pub use privacy::PrivacyWrite;
 pub use writer::{Write, Writer};
 
 use std::path::Path;

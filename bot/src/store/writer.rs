@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use std::sync::Arc;
 
-use super::{AgentWrite, ConversationWrite, CustomerWrite, HandoffWrite, OrderWrite, OutboxWrite};
+use super::{AgentWrite, ConversationWrite, CustomerWrite, HandoffWrite, OrderWrite, OutboxWrite, PrivacyWrite};
 use crate::error::BotError;
 
 /// Most callers' writes committed together.
@@ -23,6 +23,7 @@ pub enum Write {
     Handoffs(HandoffWrite),
     Orders(OrderWrite),
     Outbox(OutboxWrite),
+    Privacy(PrivacyWrite),
 }
 
 macro_rules! write_from {
@@ -34,7 +35,7 @@ macro_rules! write_from {
         })*
     };
 }
-write_from!(Customers(CustomerWrite), Conversations(ConversationWrite), Agents(AgentWrite), Handoffs(HandoffWrite), Orders(OrderWrite), Outbox(OutboxWrite));
+write_from!(Customers(CustomerWrite), Conversations(ConversationWrite), Agents(AgentWrite), Handoffs(HandoffWrite), Orders(OrderWrite), Outbox(OutboxWrite), Privacy(PrivacyWrite));
 
 impl Write {
     /// Applies the write; an event's new id is returned.
@@ -46,6 +47,7 @@ impl Write {
             Write::Handoffs(w) => w.apply(tx).await.map(|()| None),
             Write::Orders(w) => w.apply(tx).await.map(|()| None),
             Write::Outbox(w) => w.apply(tx).await.map(|()| None),
+            Write::Privacy(w) => w.apply(tx).await.map(|()| None),
         }
     }
 }
