@@ -184,8 +184,16 @@ async fn bad_input_gets_clear_errors_and_loses_nothing() {
     let r = c.http.post(c.messages_url()).bearer_auth(&token).body(vec![0xff, 0xfe, 0x00, 0x80]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // Unknown session, and a history read with another session's token.
-    let r = c.http.get(format!("{}/api/v1/chat/sessions/s_nope/messages", c.base)).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Unknown sessions, a Telegram chat that exists and one that does not: one and the same 401, so
+    // chat ids cannot be probed (L1).
+    service.running.as_ref().unwrap().chat.telegram_session(888, Some("ru"), None).await.unwrap();
+    let mut answers = Vec::new();
+    for session in ["s_nope", "tg:888", "tg:889"] {
+        let r = c.http.get(format!("{}/api/v1/chat/sessions/{session}/messages", c.base)).bearer_auth(&token).send().await.unwrap();
+        answers.push((r.status(), r.text().await.unwrap()));
+    }
+    assert_eq!(answers[0].0, StatusCode::UNAUTHORIZED, "{answers:?}");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
     let r = c.http.get(other.messages_url()).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = c.http.get(format!("{}?after=yesterday", c.messages_url())).bearer_auth(&token).send().await.unwrap();

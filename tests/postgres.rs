@@ -92,7 +92,63 @@ komek_tests::trials!(
     order_status_change_sends_a_proactive_message_on_postgres,
     handoff_and_racing_claims_on_postgres,
     control_characters_give_400_on_postgres,
+    customer_erase_on_postgres,
+    purge_and_retention_on_postgres,
 );
+
+/// A purge pass as of two days later with a one-day retention on PostgreSQL: the silent session,
+/// the expired login and the customer's words go; nothing is left to purge after.
+async fn purge_and_retention_on_postgres() {
+    let svc = TestService::start_postgres().await;
+    let _silent = Chat::open(&svc, "ru").await;
+    let talker = Chat::open(&svc, "ru").await;
+    talker.say(&svc, "Где мой заказ 100017? Адрес: Абая 150").await;
+    talker.say(&svc, "/link").await;
+    komek_tests::agent::agent(&svc, "olga", &[komek_nlu::Lang::Ru], "supervisor").await;
+    let chat = svc.running.as_ref().unwrap().chat.clone();
+    let settings = komek::purge::PurgeSettings { every: Duration::from_secs(3600), silent_grace_ms: 60_000, retention_days: Some(1) };
+    let later = komek::clock::now_ms() + 2 * 86_400_000;
+    let purged = komek::purge::run_once(&chat, &settings, later).await.unwrap();
+    assert_eq!((purged.silent_sessions, purged.conversations, purged.customers), (1, 1, 1), "{purged:?}");
+    for table in ["sessions", "agent_tokens", "link_codes"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&svc.store().pool).await.unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let stored = komek_tests::stored::stored_text(svc.store()).await;
+    assert!(!stored.contains("Абая") && !stored.contains("Айгүл"), "{stored}");
+    assert_eq!(komek::purge::run_once(&chat, &settings, later).await.unwrap(), komek::purge::Purged::default());
+    svc.stop().await;
+}
+
+/// The erase on PostgreSQL: no name, contact, address or text left in any table; the reports count
+/// the conversation and its handoff as before (the Telegram side is in tests/privacy.rs).
+async fn customer_erase_on_postgres() {
+    let svc = TestService::start_postgres().await;
+    let http = reqwest::Client::new();
+    let body = json!({"locale": "ru", "customer": {"name": "Айгерим Эрасова", "email": "aigerim.pg@example.kz", "phone": "+77015554321"}});
+    let v: Value = http.post(svc.url("/api/v1/chat/sessions")).json(&body).send().await.unwrap().json().await.unwrap();
+    let customer_id = v["customer_id"].as_str().expect("customer_id").to_string();
+    let chat = Chat { http: http.clone(), session_id: v["session_id"].as_str().unwrap().into(), token: v["token"].as_str().unwrap().into() };
+    chat.say(&svc, "Где мой заказ 100017? Адрес: Абая 150").await;
+    chat.say(&svc, "позовите оператора").await;
+    let olga = komek_tests::agent::agent(&svc, "olga", &[komek_nlu::Lang::Ru], "supervisor").await;
+    let before = olga.get("/api/v1/agent/analytics?days=7").await.1["overall"].clone();
+    assert!(komek_tests::stored::stored_text(svc.store()).await.contains("Абая 150"), "the check sees what is stored");
+
+    let r = http.delete(svc.url(&format!("/api/v1/customers/{customer_id}"))).bearer_auth(komek_tests::ADMIN_TOKEN).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let stored: String = komek_tests::stored::stored_text(svc.store()).await.lines().filter(|l| !l.starts_with("orders.")).map(|l| format!("{l}\n")).collect();
+    for needle in ["Айгерим", "aigerim.pg@example.kz", "7015554321", "Абая", "100017", "Где мой заказ", "оператора"] {
+        let left: Vec<&str> = stored.lines().filter(|l| l.contains(needle)).collect();
+        assert!(left.is_empty(), "{needle:?} is still stored: {left:#?}");
+    }
+    let after = olga.get("/api/v1/agent/analytics?days=7").await.1["overall"].clone();
+    for figure in ["conversations", "handoffs", "handoff_reasons"] {
+        assert_eq!(after[figure], before[figure], "{figure}: {before} → {after}");
+    }
+    assert!(after["handoffs"].as_u64().unwrap() >= 1, "{after}");
+    svc.stop().await;
+}
 
 async fn control_characters_give_400_on_postgres() {
     let service = TestService::start_postgres().await;

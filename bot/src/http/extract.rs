@@ -175,8 +175,8 @@ impl FromRequestParts<AppState> for CustomerSession {
         let token = token(parts)?;
         match state.chat.authenticate(session_id, &token).await? {
             Access::Granted(s) => Ok(CustomerSession(s)),
-            Access::UnknownSession => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session")),
-            Access::WrongToken => Err(ApiError::unauthorized("the token does not open this session")),
+            // One answer whether the session exists or not (a Telegram chat id cannot be probed).
+            Access::UnknownSession | Access::WrongToken => Err(ApiError::unauthorized("the token does not open this session")),
         }
     }
 }
