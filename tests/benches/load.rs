@@ -525,13 +525,9 @@ mod load {
         address: String,
     }
 
-    /// The header komek trusts for the client address in this benchmark (`KOMEK_TRUSTED_PROXY_HEADER`).
-    pub const FORWARDED_FOR: &str = "x-forwarded-for";
-
-    /// A distinct private address per customer.
-    fn customer_address(index: usize) -> String {
-        format!("10.{}.{}.{}", (index >> 16) & 255, (index >> 8) & 255, index & 255)
-    }
+    /// The header komek trusts for the client address in this benchmark (`KOMEK_TRUSTED_PROXY_HEADER`),
+    /// and a distinct private address per customer: the tests' own.
+    pub use komek_tests::chat::{FORWARDED_FOR, client_address as customer_address};
 
     /// What one customer did.
     pub struct CustomerLog {

@@ -12,6 +12,11 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 /// The header tests name as their trusted proxy's (`Config::trusted_proxy_header`).
 pub const FORWARDED_FOR: &str = "x-forwarded-for";
 
+/// A distinct private client address for the `n`th simulated customer, sent in `FORWARDED_FOR`.
+pub fn client_address(n: usize) -> String {
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
 pub struct Customer {
     pub http: reqwest::Client,
     pub base: String,
@@ -56,8 +61,7 @@ impl Customer {
     /// FORWARDED_FOR`), not one address over the anonymous-session limit.
     pub async fn start_from(base: &str, locale: Option<&str>) -> Self {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let address = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+        let address = client_address(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) as usize);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(FORWARDED_FOR, address.parse().expect("an address is a header value"));
         let http = reqwest::Client::builder().default_headers(headers).build().expect("client");

@@ -150,13 +150,12 @@ impl Reply {
     }
     /// What the bot waits for after this reply.
     pub fn asks(&self) -> Option<&str> {
-        if let Some(slot) = &self.awaiting_slot {
-            return Some(if self.key == "which_order" { "which_order" } else { slot.as_str() });
+        match (self.key.as_str(), &self.awaiting_slot) {
+            ("which_order", _) => Some("which_order"),
+            (_, Some(slot)) => Some(slot.as_str()),
+            ("ask_contact", None) => Some("contact"),
+            _ => None,
         }
-        if self.key == "which_order" || self.key == "ask_contact" {
-            return Some(if self.key == "which_order" { "which_order" } else { "contact" });
-        }
-        None
     }
 }
 
