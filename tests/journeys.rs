@@ -45,9 +45,11 @@ fn behind_proxy(config: &mut komek::config::Config) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn journeys_in_all_languages() {
-    let dir = std::env::var_os("KOMEK_JOURNEYS").map_or_else(|| data("journeys"), PathBuf::from);
+    // `KOMEK_JOURNEYS` plays another set (the development one) with the same floors.
+    let other = std::env::var_os("KOMEK_JOURNEYS").map(PathBuf::from);
+    let dir = other.clone().unwrap_or_else(|| data("journeys"));
     let journeys = read_journeys(&dir);
-    assert!(journeys.len() >= 200, "{} journeys in {}", journeys.len(), dir.display());
+    assert!(other.is_some() || journeys.len() >= 200, "{} journeys in {}", journeys.len(), dir.display());
     let service = TestService::start_with("journeys", behind_proxy).await;
     let outcomes: Vec<Outcome> = futures_util::stream::iter(&journeys).map(|j| play(&service, j)).buffered(PARALLEL).collect().await;
     service.stop().await;

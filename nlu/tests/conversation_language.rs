@@ -139,3 +139,27 @@ fn a_short_message_in_another_script_or_with_kazakh_letters_moves_an_unchosen_la
     // One Latin word is not enough.
     assert_eq!(journey(None, &["Здравствуйте", "thanks"])[1], Lang::Ru);
 }
+
+#[test]
+fn a_short_latin_line_does_not_move_a_russian_or_kazakh_chat() {
+    // Russian typed in Latin letters is everyday chat: "ok poprobuyu" is not Turkish.
+    let langs = journey(None, &["privet, zabyla parol ot akkaunta, kak vosstanovit?", "ok poprobuyu"]);
+    assert_eq!(langs, [Lang::Ru, Lang::Ru], "{langs:?}");
+    let langs = journey(None, &["Сәлеметсіз бе, тапсырысым қайда?", "ok tusindim"]);
+    assert_eq!(langs[1], Lang::Kk, "{langs:?}");
+}
+
+#[test]
+fn a_short_chinese_greeting_overrules_an_english_browser() {
+    let langs = journey(Some(LanguageHint::Browser(Lang::En)), &["你好"]);
+    assert_eq!(langs, [Lang::Zh], "{langs:?}");
+}
+
+#[test]
+fn polish_is_not_latin_letter_russian() {
+    let d = detector();
+    let detection = d.detect("przepraszam, czy mogę zwrócić towar?").expect("letters");
+    assert_ne!((detection.lang, detection.unsupported.is_none()), (Lang::Ru, true), "{detection:?}");
+    let langs = journey(None, &["де моє замовлення 100017?", "przepraszam, czy mogę zwrócić towar?"]);
+    assert_eq!(langs[1], Lang::Uk, "{langs:?}");
+}

@@ -311,10 +311,12 @@ fn judge(j: &Journey, observed: Vec<(String, Observed)>) -> Outcome {
             }
         }
     }
-    // The customer's language, until they ask for another (the turns' `lang` check after that).
-    let until_switch = observed.iter().take_while(|(_, o)| !o.replies.iter().any(|r| r.key == "language_changed"));
+    // The customer's language, until they ask for another (the turns' `lang` check after that);
+    // a turn with its own `lang` is judged by it alone.
+    let until_switch = observed.iter().zip(&j.turns).take_while(|((_, o), _)| !o.replies.iter().any(|r| r.key == "language_changed"));
     let off: Vec<String> = until_switch
-        .flat_map(|(_, o)| o.replies.iter())
+        .filter(|(_, turn)| turn.expect.lang.is_none())
+        .flat_map(|((_, o), _)| o.replies.iter())
         .filter(|r| r.lang != j.expect.reply_lang && r.key != "unsupported_language")
         .map(|r| format!("{} in {}", r.key, r.lang))
         .collect();

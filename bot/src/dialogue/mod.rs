@@ -175,10 +175,14 @@ impl Dialogue {
             }
             Understood::Unsupported(_) => {
                 d.intent.clear();
-                let names: Vec<String> = self.responses.languages().map(|l| self.responses.reply(l, "language_name", &[], 0)).collect();
-                let english = Lang::En;
-                d.replies.push(self.reply(english, "unsupported_language", &[("languages", &names.join(", "))], pick));
-                d.reply_lang = Some(english);
+                let shipped: Vec<Lang> = self.responses.languages().collect();
+                let names: Vec<String> =
+                    Lang::ALL.iter().filter(|l| shipped.contains(l)).map(|l| self.responses.reply(*l, "language_name", &[], 0)).collect();
+                // A customer who already wrote in a language the bot speaks reads that one; a first
+                // message gets English, the most widely read.
+                let reply_lang = if memory.lang.is_established() { lang } else { Lang::En };
+                d.replies.push(self.reply(reply_lang, "unsupported_language", &[("languages", &names.join(", "))], pick));
+                d.reply_lang = Some(reply_lang);
                 d.awaiting = memory.awaiting.clone();
                 return Ok(d);
             }

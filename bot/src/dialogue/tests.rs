@@ -216,6 +216,30 @@ async fn an_unsure_guess_is_asked_about_never_acted_on() {
 }
 
 #[tokio::test]
+async fn a_clear_reading_below_threshold_is_acted_on_only_when_the_step_informs_or_asks() {
+    let (d, _dir) = dialogue().await;
+    let m = memory();
+    let resolve = |text: &str, p: &Parse| d.resolve(&m, &Input { text, button: None, parse: p, lang: Lang::En });
+    // No order number: starting a return only asks which order — no turn lost to "did you mean".
+    let p = unsure("return_request", 0.62, &[("goodbye", 0.1), ("oos", 0.05)]);
+    let r = resolve("gotta send back the shoes", &p);
+    assert_eq!((r.understood, r.intent.as_str()), (Understood::Act, "return_request"));
+    // Information is harmless too.
+    let p = unsure("delivery_info", 0.55, &[("order_status", 0.15)]);
+    assert_eq!(resolve("delivery fee for small orders?", &p).understood, Understood::Act);
+    // With the one order given the return would start: only on a reading that stands out.
+    let p = with_orders(unsure("return_request", 0.62, &[("refund_status", 0.3)]), &["100003"]);
+    assert!(matches!(resolve("money back 100003", &p).understood, Understood::Clarify(_)));
+    let p = with_orders(unsure("return_request", 0.62, &[("goodbye", 0.1)]), &["100003"]);
+    assert_eq!(resolve("send back 100003", &p).understood, Understood::Act);
+    // A close second reading, or a handoff intent, is still asked about.
+    let p = unsure("delivery_info", 0.55, &[("order_status", 0.3)]);
+    assert!(matches!(resolve("the delivery thing", &p).understood, Understood::Clarify(_)));
+    let p = unsure("complaint", 0.65, &[("oos", 0.1)]);
+    assert!(matches!(resolve("hmm that courier", &p).understood, Understood::Clarify(_)));
+}
+
+#[tokio::test]
 async fn a_rejected_answer_is_a_miss_and_the_same_answer_is_not_repeated() {
     let (d, _dir) = dialogue().await;
     let mut m = memory();

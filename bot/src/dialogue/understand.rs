@@ -14,6 +14,11 @@ const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
 const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
 /// A message of at most this many words that carries what the bot asked for is the answer.
 const ANSWER_WORDS: usize = 4;
+/// A reading at least this likely, and this many times likelier than the next, is acted on below
+/// its intent's threshold when acting only informs or asks (see `Dialogue::harmless_step`), or when
+/// the customer gave the one order it concerns.
+const CLEAR_READING_CONFIDENCE: f32 = 0.5;
+const CLEAR_READING_MARGIN: f32 = 3.0;
 /// Options a clarification offers at most (besides "something else" and "a person").
 const CLARIFY_OPTIONS: usize = 3;
 /// An option of a clarification must be at least this likely.
@@ -174,12 +179,20 @@ impl Dialogue {
             }
         }
         // A bare order number (or one the parse could not place) is a question about that order.
-        if has_order && (parsed.name == oos || !parsed.is_sure()) {
+        // Unless the guess would change something right away (start a return, set a given address):
+        // that is asked about below.
+        let action = self.script.action(&parsed.name);
+        let changes_now = (action == Action::Return && entities(parse, "order_id").len() == 1)
+            || (action == Action::ChangeAddress && !entities(parse, "address").is_empty());
+        if has_order && (parsed.name == oos || (!parsed.is_sure() && !(changes_now && !clear_reading(parse)))) {
             let intent = if self.script.action(&parsed.name).needs_order() { parsed.name.clone() } else { self.order_status_intent() };
             return Resolved::act(&intent, true);
         }
         if parsed.name == oos {
             return Resolved::act(&oos, true);
+        }
+        if !parsed.is_sure() && self.harmless_step(parse, has_order) {
+            return Resolved::act(&parsed.name, true);
         }
         if !parsed.is_sure() {
             let options = self.clarify_options(parse);
@@ -198,6 +211,17 @@ impl Dialogue {
         }
         let address = entities(parse, "address").into_iter().next();
         Resolved { address, ..Resolved::act(&parsed.name, true) }
+    }
+
+    /// Whether acting on a clear but below-threshold reading costs nothing if it is wrong: the next
+    /// step only informs (delivery prices, the return policy) or asks (which order?). A clarification
+    /// would cost the customer a turn for the same outcome. Handoffs, goodbyes and language changes,
+    /// and order actions with the order already given, still need the intent's own threshold.
+    fn harmless_step(&self, parse: &Parse, has_order: bool) -> bool {
+        let parsed = &parse.intent;
+        let action = self.script.action(&parsed.name);
+        let harmless = action == Action::Reply || (action.needs_order() && !has_order);
+        harmless && !self.script.is_small_talk(&parsed.name) && clear_reading(parse)
     }
 
     /// The likely meanings of an unsure parse that the bot can act on.
@@ -221,4 +245,11 @@ impl Dialogue {
     fn order_status_intent(&self) -> String {
         self.script.intent_for(Action::OrderStatus).unwrap_or(self.script.out_of_scope_intent()).to_string()
     }
+}
+
+/// A reading that stands out: likely enough, and well ahead of the next one.
+fn clear_reading(parse: &Parse) -> bool {
+    let best = parse.intent.confidence;
+    let runner_up = parse.ranking.iter().filter(|r| r.name != parse.intent.name).map(|r| r.confidence).fold(0.0, f32::max);
+    best >= CLEAR_READING_CONFIDENCE && runner_up * CLEAR_READING_MARGIN <= best
 }

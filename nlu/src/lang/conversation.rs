@@ -151,7 +151,13 @@ impl ConversationLanguage {
     /// ("where is my order 100003" in a Russian conversation), or Kazakh-only letters in a
     /// conversation that is not Kazakh ("Тапсырысым 100012 қайда?").
     fn plainly_other(&self, d: &Detection, current: Lang, words: usize, text: &str) -> bool {
-        let other_script = words >= 2 && !written_in_script_of(current, text) && d.letters >= FIRST_MIN_LETTERS && d.confidence >= 0.5;
+        // Russian and Kazakh are everyday chat in Latin letters too ("ok poprobuyu"): a Latin line
+        // of two words in such a conversation is no evidence for a Latin-script language.
+        let romanizable = matches!(current, Lang::Ru | Lang::Kk) && is_latin(text);
+        let other_script = words >= if romanizable { CLEAR_MIN_WORDS } else { 2 }
+            && !written_in_script_of(current, text)
+            && d.letters >= FIRST_MIN_LETTERS
+            && d.confidence >= 0.5;
         let kazakh = d.lang == Lang::Kk && current != Lang::Kk && has_kazakh_letters(text) && d.confidence >= FIRST_MIN_CONFIDENCE;
         other_script || kazakh
     }
@@ -167,13 +173,31 @@ impl ConversationLanguage {
             Some(h) if h == d.lang => true,
             // A hint for a language the text cannot be written in (Cyrillic under an English
             // browser) says nothing about this message.
-            Some(h) if !written_in_script_of(h, text) => d.letters >= FIRST_MIN_LETTERS && d.confidence >= FIRST_MIN_CONFIDENCE,
+            Some(h) if !written_in_script_of(h, text) => {
+                d.letters >= min_letters_to_decide(d.lang, text) && d.confidence >= FIRST_MIN_CONFIDENCE
+            }
             Some(_) if d.lang == Lang::Kk && has_kazakh_letters(text) => true,
             Some(h) if d.runner_up.is_some_and(|(l, c)| l == h && c >= 0.2) => false,
             Some(_) => is_clear(d, words),
-            None => d.letters >= FIRST_MIN_LETTERS && d.confidence >= FIRST_MIN_CONFIDENCE,
+            None => d.letters >= min_letters_to_decide(d.lang, text) && d.confidence >= FIRST_MIN_CONFIDENCE,
         }
     }
+}
+
+/// Letters a first message needs to set its language: fewer when its script is written by that
+/// language alone ("你好呀" can only be Chinese among the supported languages).
+fn min_letters_to_decide(lang: Lang, text: &str) -> usize {
+    let mut scripts = text.chars().filter_map(Script::of);
+    let only = scripts.next().filter(|first| scripts.all(|s| s == *first));
+    match only {
+        Some(s) if s.languages() == [lang] => 2,
+        _ => FIRST_MIN_LETTERS,
+    }
+}
+
+fn is_latin(text: &str) -> bool {
+    let mut scripts = text.chars().filter_map(Script::of).peekable();
+    scripts.peek().is_some() && scripts.all(|s| s == Script::Latin)
 }
 
 fn is_clear(d: &Detection, words: usize) -> bool {

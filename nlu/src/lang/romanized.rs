@@ -46,6 +46,9 @@ pub(super) struct Evidence {
     /// "qu"): Russian typed in Latin letters has none of those; Uzbek has many.
     pub unknown: usize,
     pub unknown_q: usize,
+    /// A letter no romanisation of Russian or Kazakh uses (Polish "ę", "ł", Czech "ř"…): the
+    /// message is in another Latin-script language, whatever words it shares with Russian.
+    pub foreign_letter: bool,
 }
 
 impl Evidence {
@@ -58,6 +61,7 @@ impl Evidence {
 pub(super) fn evidence(words: &[Vec<char>]) -> Evidence {
     let sets = skeletons();
     let mut e = Evidence::default();
+    e.foreign_letter = words.iter().flatten().any(|c| FOREIGN_LETTERS.contains(c));
     for w in words.iter().filter(|w| w.len() >= 2) {
         let word: String = w.iter().collect();
         let s = skeleton(&word);
@@ -81,10 +85,17 @@ pub(super) fn evidence(words: &[Vec<char>]) -> Evidence {
     e
 }
 
+/// Latin letters of other languages that neither Russian chat romanisation nor any Kazakh Latin
+/// alphabet (2017, 2018, 2021) writes.
+const FOREIGN_LETTERS: &[char] = &['ą', 'ę', 'ł', 'ś', 'ź', 'ż', 'ć', 'ř', 'ě', 'ů', 'ő', 'ű', 'ø', 'å', 'ß', 'ã', 'õ'];
+
 /// Whether a Latin-letter message is Russian or Kazakh, with a confidence: one long known word
 /// decides a message of one or two words, otherwise two known words and a third of the words.
 pub(super) fn decide(e: &Evidence, words: usize, allow: &[Lang]) -> Option<(Lang, f32)> {
     let hits = e.hits();
+    if e.foreign_letter {
+        return None;
+    }
     // One or two words: all of them known, one long enough ("spasibo", "ok rahmet").
     let enough = if words <= 2 { e.unknown == 0 && e.long_hit } else { hits >= 2 && hits * 10 >= words * 3 };
     if !enough {
@@ -141,5 +152,8 @@ mod tests {
         assert_eq!(lang_of("siparişim nerede kaldı"), None);
         assert_eq!(lang_of("ikki marta"), None);
         assert_eq!(lang_of("boshqa tovar yuboribsizlar"), None);
+        // Polish shares "towar" and "czy" skeletons with Russian, but not its letters.
+        assert_eq!(lang_of("przepraszam, czy mogę zwrócić towar?"), None);
+        assert_eq!(lang_of("Sálemetsiz be, tapsyrysty qaıtarǵym keledi"), Some(Lang::Kk));
     }
 }
