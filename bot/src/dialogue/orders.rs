@@ -4,6 +4,7 @@
 use komek_handoff::Reason;
 use komek_nlu::Lang;
 
+use super::phrases::PhraseKind;
 use super::understand::{ANOTHER_ORDER, ORDER_BUTTON, Resolved};
 use super::{Action, Decision, Dialogue, Input, Memory, Transition, entities, pick};
 use crate::backoffice::{Order, OrderStatus};
@@ -146,7 +147,10 @@ impl Dialogue {
             .into_iter()
             .flat_map(|kind| entities(input.parse, kind).into_iter().map(move |v| (kind, v)))
             .collect();
-        if asked && input.button.is_none() && !contacts.is_empty() {
+        // A contact is looked up when the bot asked for one, or when the customer offers it for
+        // the number they do not have ("forgot the number, my phone is …").
+        let offered = asked || self.phrases.says(PhraseKind::NoOrderNumber, input.text);
+        if offered && input.button.is_none() && !contacts.is_empty() {
             let mut found: Vec<String> = Vec::new();
             for (kind, value) in &contacts {
                 for order in self.backoffice.orders_by_contact(kind, value).await? {
@@ -169,6 +173,11 @@ impl Dialogue {
         // Continuing the same request (e.g. the address after "which address?") is about the order
         // it started with.
         let continuing = memory.awaiting.as_ref().is_some_and(|a| a.intent == resolved.intent);
+        // A button under an answer about the order ("start a return" under "no refund for 100011")
+        // is about that order.
+        let from_order_answer = input.button.is_some()
+            && memory.last_answer.as_ref().is_some_and(|(_, intent)| intent.as_deref().is_some_and(|i| self.script.action(i).needs_order()));
+        let continuing = continuing || from_order_answer;
         if irreversible && !asked && !continuing {
             let mut known = memory.own_orders.clone();
             if !known.contains(remembered) {

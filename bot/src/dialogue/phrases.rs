@@ -61,7 +61,7 @@ impl Phrases {
                 if list.is_empty() {
                     return Err(err(format!("{kind:?} has no phrases")));
                 }
-                by_kind.entry(kind).or_default().extend(list.iter().map(|p| normalise(p)).filter(|p| !p.is_empty()));
+                by_kind.entry(kind).or_default().extend(list.iter().map(|p| normalise_phrase(p)).filter(|p| !p.is_empty()));
             }
         }
         if by_kind.is_empty() {
@@ -83,10 +83,39 @@ impl Phrases {
             PhraseKind::Ack => phrases.contains(&text) || phrases.contains(&without_repeats(&text)),
             _ => {
                 let padded = format!(" {text} ");
-                phrases.iter().any(|p| padded.contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p.as_str())))
+                let words: Vec<&str> = text.split(' ').collect();
+                phrases.iter().any(|p| {
+                    if p.contains(STEM) {
+                        return stems_match(p, &words);
+                    }
+                    padded.contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p.as_str()))
+                })
             }
         }
     }
+}
+
+/// Marks a phrase word as a stem: "нөмір* ұмыт*" matches "нөмірін ұмытып қалдым" (Kazakh, Turkish
+/// and Uzbek add endings that a list of whole words cannot enumerate).
+const STEM: char = '*';
+
+/// Whether the words of a stem phrase occur in a row in `words`.
+fn stems_match(phrase: &str, words: &[&str]) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    let fits = |part: &str, word: &str| match part.strip_suffix(STEM) {
+        Some(stem) => word.starts_with(stem),
+        None => word == part,
+    };
+    words.windows(parts.len()).any(|w| parts.iter().zip(w).all(|(p, t)| fits(p, t)))
+}
+
+/// A phrase as `normalise` makes a text, keeping stem marks at the ends of words.
+fn normalise_phrase(phrase: &str) -> String {
+    phrase.split_whitespace().map(|w| {
+        let stem = w.ends_with(STEM);
+        let word = normalise(w.trim_end_matches(STEM));
+        if stem && !word.is_empty() { format!("{word}{STEM}") } else { word }
+    }).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// The words of a normalised text with immediate repetitions dropped.
@@ -133,6 +162,9 @@ mod tests {
         assert!(p.says(PhraseKind::Rejection, "это не то"));
         assert!(!p.says(PhraseKind::Rejection, "notebook"), "whole words only");
         assert!(p.says(PhraseKind::NoOrderNumber, "номер не помню, могу телефон дать"));
+        // Stems carry Kazakh endings.
+        assert!(p.says(PhraseKind::NoOrderNumber, "тапсырыс нөмірін ұмытып кеттім, поштамды жазайын ба"));
+        assert!(!p.says(PhraseKind::NoOrderNumber, "нөмірі 100017"));
         assert!(p.says(PhraseKind::Ack, "ok"));
         assert!(p.says(PhraseKind::Ack, "👍🏻"));
         assert!(p.says(PhraseKind::Ack, "Ок."));

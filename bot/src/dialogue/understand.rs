@@ -105,6 +105,10 @@ impl Dialogue {
             if !has_order && self.phrases.says(PhraseKind::Withdraw, input.text) {
                 return other(Understood::Withdrawn);
             }
+            // "That's not what I asked": the question itself missed, so asking it again would too.
+            if !has_order && !has_contact && self.phrases.says(PhraseKind::Rejection, input.text) {
+                return other(Understood::Rejected);
+            }
             let answers = weak || parsed.name == aw.intent;
             // "Order number 100032" or "it was 100011" answers "which order?" whatever the model
             // made of it; a longer message with a confident request of its own starts that request.
@@ -184,7 +188,10 @@ impl Dialogue {
         let action = self.script.action(&parsed.name);
         let changes_now = (action == Action::Return && entities(parse, "order_id").len() == 1)
             || (action == Action::ChangeAddress && !entities(parse, "address").is_empty());
-        if has_order && (parsed.name == oos || (!parsed.is_sure() && !(changes_now && !clear_reading(parse)))) {
+        // A clear reading of a question that needs no order ("order 100022 — how do I pay?") is
+        // answered as asked (below).
+        let clear_question = action == Action::Reply && clear_reading(parse);
+        if has_order && (parsed.name == oos || (!parsed.is_sure() && !clear_question && !(changes_now && !clear_reading(parse)))) {
             let intent = if self.script.action(&parsed.name).needs_order() { parsed.name.clone() } else { self.order_status_intent() };
             return Resolved::act(&intent, true);
         }
