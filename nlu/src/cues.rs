@@ -158,11 +158,17 @@ impl Cues {
                 }
             }
         }
+        // A phrase counts once per text; an emoji up to `EMOJI_REPEATS` times, since "😡😡😡" is
+        // how chat raises its voice.
         let mut found: Vec<&str> = Vec::new();
         for (i, c) in norm.char_indices() {
             let Some(candidates) = self.phrases.get(&c) else { continue };
             for (phrase, kind) in candidates {
-                if norm[i..].starts_with(phrase.as_str()) && !found.contains(&phrase.as_str()) {
+                if !norm[i..].starts_with(phrase.as_str()) {
+                    continue;
+                }
+                let allowed = if is_emoji(phrase) { EMOJI_REPEATS } else { 1 };
+                if found.iter().filter(|f| **f == phrase.as_str()).count() < allowed {
                     found.push(phrase);
                     count(*kind);
                 }
@@ -170,6 +176,15 @@ impl Cues {
         }
         hits
     }
+}
+
+/// How many times one emoji may count in a text.
+const EMOJI_REPEATS: usize = 3;
+
+/// A cue that is a single pictograph (no letters or digits).
+fn is_emoji(phrase: &str) -> bool {
+    let mut chars = phrase.chars();
+    chars.next().is_some_and(|c| !c.is_alphanumeric() && (c as u32) >= 0x2000) && chars.all(|c| !c.is_alphanumeric())
 }
 
 fn is_cyrillic_or_latin(c: char) -> bool {
@@ -231,6 +246,9 @@ mod tests {
         assert!(c.hits("тірі адаммен сөйлескім келеді").human > 0);
         assert!(c.hits("вы обманщики, верните деньги").anger > 0);
         assert_eq!(c.hits("где мой заказ 100017").anger, 0);
+        // Repeated emoji raise the voice, up to a point; repeated words do not.
+        assert_eq!(c.hits("😡").anger, 1);
+        assert_eq!(c.hits("😡😡😡😡😡").anger, 3);
         assert_eq!(c.hits("").human, 0);
     }
 }
