@@ -2,11 +2,11 @@
 //! ordinary message that is understood (language, parse), decided on (the dialogue and the handoff
 //! policy) and answered — all as one unit of work on the conversation.
 
-use komek_nlu::lang::Switch;
+use komek_nlu::lang::{LanguageDecision, Switch};
 
 use super::{Chat, TurnOutcome, Unit, survey};
 use crate::clock::now_ms;
-use crate::dialogue::{Input, Memory, Transition};
+use crate::dialogue::{Action, Input, Memory, Transition};
 use crate::error::BotError;
 use crate::events::{Attachment, ConvState, EventBody};
 use crate::secrets::new_id;
@@ -72,8 +72,19 @@ impl Chat {
             _ => None,
         });
         let mut lang_state = unit.memory.lang.clone();
-        let decision = self.nlu.observe_language(&mut lang_state, text, expecting);
+        let mut decision = self.nlu.observe_language(&mut lang_state, text, expecting);
         let parse = self.nlu.parse_expecting(text, Some(decision.lang), expecting);
+        // A request to switch too long to be taken as one on its words alone ("can we go on in
+        // English? it's easier for me") that the model reads as one: the language it names.
+        if decision.reason != Switch::Explicit
+            && self.dialogue.script.action(&parse.intent.name) == Action::LanguageChange
+            && parse.intent.is_sure()
+            && let Some(target) = komek_nlu::lang::named_language(text).filter(|l| self.nlu.detector.languages().contains(l))
+        {
+            let before = lang_state.current();
+            lang_state.switch_to(target);
+            decision = LanguageDecision { lang: target, changed: target != before, reason: Switch::Explicit, detection: decision.detection };
+        }
         let lang = decision.lang;
         unit.record(EventBody::CustomerMessage { text: text.to_string(), lang, button: button.map(str::to_string), attachment: None });
         unit.record(EventBody::Parse { parse: Box::new(parse.clone()) });

@@ -114,7 +114,8 @@ impl Dialogue {
             // made of it; a longer message with a confident request of its own starts that request.
             let names_the_order = parsed.name == self.order_status_intent() || input.text.split_whitespace().count() <= ANSWER_WORDS;
             match aw.slot.as_str() {
-                "order_id" if has_order && (answers || names_the_order || !self.script.action(&parsed.name).needs_order()) => {
+                // A number also answers "which phone or e-mail?": it is what the contact was for.
+                "order_id" | "contact" if has_order && (answers || names_the_order || !self.script.action(&parsed.name).needs_order()) => {
                     return Resolved::act(&aw.intent, true);
                 }
                 "order_id" | "contact" if has_contact && answers => return Resolved::act(&aw.intent, true),

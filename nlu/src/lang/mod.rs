@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use conversation::{ConversationLanguage, LanguageDecision, LanguageHint, Switch};
 pub use detector::{Detection, LanguageDetector};
-pub use switch::{names_a_language, requested_language};
+pub use switch::{named_language, names_a_language, requested_language};
 
 /// A language the product can speak. Codes are ISO 639-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

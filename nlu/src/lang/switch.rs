@@ -52,6 +52,13 @@ pub fn requested_language(text: &str) -> Option<Lang> {
     if words == 0 || words > MAX_REQUEST_WORDS {
         return None;
     }
+    named_language(text)
+}
+
+/// The one language a text names, whatever its length (`None` for none or several): the target of
+/// a longer request to switch that the intent model recognised as one.
+pub fn named_language(text: &str) -> Option<Lang> {
+    let norm = normalise(text);
     let mut found: Option<Lang> = None;
     let names = names();
     for (lang, stem) in &names.stems {
@@ -111,5 +118,13 @@ mod tests {
         assert_eq!(requested_language(""), None);
         assert_eq!(requested_language("do you deliver to Kazakhstan?"), None);
         assert_eq!(requested_language("shipping to Germany"), None);
+    }
+
+    #[test]
+    fn a_longer_request_names_its_language() {
+        let text = "aslında İngilizce devam edebilir miyiz? benim için daha kolay, english please";
+        assert_eq!(requested_language(text), None);
+        assert_eq!(named_language(text), Some(Lang::En));
+        assert_eq!(named_language("English or Russian, whichever"), None);
     }
 }
