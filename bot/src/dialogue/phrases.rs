@@ -38,17 +38,22 @@ struct File {
     withdraw: Vec<String>,
     farewell: Vec<String>,
     injection: Vec<String>,
+    #[serde(default)]
+    topics: HashMap<String, Vec<String>>,
 }
 
 /// Phrases of every language; a message is matched against all of them (customers mix languages).
 #[derive(Clone, Debug, Default)]
 pub struct Phrases {
     by_kind: HashMap<PhraseKind, Vec<String>>,
+    /// Topic (`dialogue.toml` `[topics]`) → words that name it.
+    topics: HashMap<String, Vec<String>>,
 }
 
 impl Phrases {
     pub fn load(dir: &Path) -> Result<Self, BotError> {
         let mut by_kind: HashMap<PhraseKind, Vec<String>> = HashMap::new();
+        let mut topics: HashMap<String, Vec<String>> = HashMap::new();
         for path in komek_nlu::content::toml_files(dir)? {
             let err = |message: String| BotError::Content { file: path.display().to_string(), message };
             let text = std::fs::read_to_string(&path).map_err(|source| BotError::Io { path: path.display().to_string(), source })?;
@@ -67,11 +72,24 @@ impl Phrases {
                 }
                 by_kind.entry(kind).or_default().extend(list.iter().map(|p| normalise_phrase(p)).filter(|p| !p.is_empty()));
             }
+            for (topic, list) in file.topics {
+                topics.entry(topic).or_default().extend(list.iter().map(|p| normalise_phrase(p)).filter(|p| !p.is_empty()));
+            }
         }
         if by_kind.is_empty() {
             return Err(BotError::Content { file: dir.display().to_string(), message: "no phrase files".into() });
         }
-        Ok(Self { by_kind })
+        Ok(Self { by_kind, topics })
+    }
+
+    /// The topics `text` names, in the order of `candidates`.
+    pub fn topics<'a>(&self, text: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let text = normalise(text);
+        let words: Vec<&str> = text.split(' ').collect();
+        candidates
+            .into_iter()
+            .filter(|t| self.topics.get(*t).is_some_and(|list| list.iter().any(|p| phrase_in(p, &text, &words))))
+            .collect()
     }
 
     /// Whether `text` says `kind`: an acknowledgement must be the whole message; the others may
@@ -86,17 +104,20 @@ impl Phrases {
             // "ok ok", "vale vale": a repeated acknowledgement is still one.
             PhraseKind::Ack => phrases.contains(&text) || phrases.contains(&without_repeats(&text)),
             _ => {
-                let padded = format!(" {text} ");
                 let words: Vec<&str> = text.split(' ').collect();
-                phrases.iter().any(|p| {
-                    if p.contains(STEM) {
-                        return stems_match(p, &words);
-                    }
-                    padded.contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p.as_str()))
-                })
+                phrases.iter().any(|p| phrase_in(p, &text, &words))
             }
         }
     }
+}
+
+/// Whether a normalised phrase stands in a normalised text (`words`: its words) as whole words, as
+/// stems, or anywhere for scripts without spaces.
+fn phrase_in(p: &str, text: &str, words: &[&str]) -> bool {
+    if p.contains(STEM) {
+        return stems_match(p, words);
+    }
+    format!(" {text} ").contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p))
 }
 
 /// Marks a phrase word as a stem: "нөмір* ұмыт*" matches "нөмірін ұмытып қалдым" (Kazakh, Turkish

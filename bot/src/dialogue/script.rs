@@ -52,6 +52,9 @@ struct File {
     intents: BTreeMap<String, IntentEntry>,
     #[serde(default)]
     buttons: BTreeMap<String, Vec<String>>,
+    /// Topic → the intents a message that only names the topic may mean ("a question about money").
+    #[serde(default)]
+    topics: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +63,7 @@ pub struct Script {
     /// Reply key → button ids, with "menu" expanded.
     buttons: HashMap<String, Vec<String>>,
     out_of_scope: String,
+    topics: HashMap<String, Vec<String>>,
 }
 
 impl Script {
@@ -103,9 +107,14 @@ impl Script {
             }
             buttons.insert(key.clone(), expanded);
         }
+        for (topic, ids) in &file.topics {
+            if let Some(id) = ids.iter().find(|id| !file.intents.contains_key(*id) || !responses.has_button(id)) {
+                return Err(err(format!("topic {topic:?}: {id:?} is not an intent with a button label")));
+            }
+        }
         let labels: Vec<&str> = buttons.values().flatten().map(String::as_str).collect();
         responses.check_used(&replies, &labels)?;
-        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope })
+        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope, topics: file.topics.into_iter().collect() })
     }
 
     pub fn action(&self, intent: &str) -> Action {
@@ -134,6 +143,18 @@ impl Script {
         let mut names: Vec<&String> = self.intents.iter().filter(|(_, e)| e.action == action).map(|(n, _)| n).collect();
         names.sort();
         names.first().map(|n| n.as_str())
+    }
+
+    /// The topics of `[topics]`, sorted.
+    pub fn topic_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.topics.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The intents a message naming `topic` may mean (empty for an unknown topic).
+    pub fn topic_intents(&self, topic: &str) -> &[String] {
+        self.topics.get(topic).map_or(&[], Vec::as_slice)
     }
 
     pub fn out_of_scope_intent(&self) -> &str {

@@ -240,6 +240,19 @@ async fn a_clear_reading_below_threshold_is_acted_on_only_when_the_step_informs_
 }
 
 #[tokio::test]
+async fn a_topic_without_a_request_gets_its_requests_to_choose_from() {
+    let (d, _dir) = dialogue().await;
+    let m = memory();
+    let resolve = |text: &str, p: &Parse| d.resolve(&m, &Input { text, button: None, parse: p, lang: Lang::En });
+    let vague = unsure("oos", 0.5, &[("greeting", 0.2), ("refund_status", 0.1)]);
+    assert_eq!(resolve("question about my money", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+    assert_eq!(resolve("вопрос по деньгам", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+    // A sure reading, or a long message, is not a bare topic.
+    assert_eq!(resolve("how do I pay with money", &parse("payment_methods", 0.95, None)).understood, Understood::Act);
+    assert_ne!(resolve("i have a question about money and the weather and my neighbours", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+}
+
+#[tokio::test]
 async fn a_rejected_answer_is_a_miss_and_the_same_answer_is_not_repeated() {
     let (d, _dir) = dialogue().await;
     let mut m = memory();

@@ -19,6 +19,9 @@ const ANSWER_WORDS: usize = 4;
 /// the customer gave the one order it concerns.
 const CLEAR_READING_CONFIDENCE: f32 = 0.5;
 const CLEAR_READING_MARGIN: f32 = 3.0;
+/// A message of at most this many words that names a topic ("money?", "question about delivery")
+/// may be only that.
+const TOPIC_WORDS: usize = 5;
 /// Options a clarification offers at most (besides "something else" and "a person").
 const CLARIFY_OPTIONS: usize = 3;
 /// An option of a clarification must be at least this likely.
@@ -175,6 +178,17 @@ impl Dialogue {
                 None => Resolved::act(&oos, true),
             };
         }
+        // "A question about my money": a topic named without what about it, and no reading the
+        // bot is sure of — ask which of the topic's requests it is, with one tap.
+        if !has_order
+            && input.text.split_whitespace().count() <= TOPIC_WORDS
+            && (parsed.name == oos || self.script.is_small_talk(&parsed.name) || (!parsed.is_sure() && !clear_reading(parse)))
+        {
+            let options = self.topic_options(input.text);
+            if options.len() >= 2 {
+                return Resolved { understood: Understood::Clarify(options), ..Resolved::act(&oos, false) };
+            }
+        }
         // "Hello! Where is my order?": the pleasantry gives way to the question behind it.
         if self.script.is_small_talk(&parsed.name) {
             // Not a goodbye: "thanks" must not end the conversation on a hunch.
@@ -235,6 +249,19 @@ impl Dialogue {
         let action = self.script.action(&parsed.name);
         let harmless = action == Action::Reply || (action.needs_order() && !has_order);
         harmless && !self.script.is_small_talk(&parsed.name) && clear_reading(parse)
+    }
+
+    /// The requests of the topics a message names, at most `CLARIFY_OPTIONS`.
+    fn topic_options(&self, text: &str) -> Vec<String> {
+        let mut options: Vec<String> = Vec::new();
+        for topic in self.phrases.topics(text, self.script.topic_names()) {
+            for intent in self.script.topic_intents(topic) {
+                if !options.contains(intent) && options.len() < CLARIFY_OPTIONS {
+                    options.push(intent.clone());
+                }
+            }
+        }
+        options
     }
 
     /// The likely meanings of an unsure parse that the bot can act on.
