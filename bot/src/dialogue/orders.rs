@@ -4,7 +4,6 @@
 use komek_handoff::Reason;
 use komek_nlu::Lang;
 
-use super::phrases::PhraseKind;
 use super::understand::{ANOTHER_ORDER, ORDER_BUTTON, Resolved};
 use super::{Action, Decision, Dialogue, Input, Memory, Transition, entities, pick};
 use crate::backoffice::{Order, OrderStatus};
@@ -147,10 +146,9 @@ impl Dialogue {
             .into_iter()
             .flat_map(|kind| entities(input.parse, kind).into_iter().map(move |v| (kind, v)))
             .collect();
-        // A contact is looked up when the bot asked for one, or when the customer offers it for
-        // the number they do not have ("forgot the number, my phone is …").
-        let offered = asked || self.phrases.says(PhraseKind::NoOrderNumber, input.text);
-        if offered && input.button.is_none() && !contacts.is_empty() {
+        // A phone or e-mail in a request about an order without its number is given to find the
+        // order ("lost the number, my e-mail is …, was it delivered?"), asked for or not.
+        if input.button.is_none() && !contacts.is_empty() {
             let mut found: Vec<String> = Vec::new();
             for (kind, value) in &contacts {
                 for order in self.backoffice.orders_by_contact(kind, value).await? {
