@@ -211,7 +211,8 @@ impl Dialogue {
         // A clear reading of a question that needs no order ("order 100022 — how do I pay?") is
         // answered as asked (below).
         let clear_question = action == Action::Reply && clear_reading(parse);
-        if has_order && (parsed.name == oos || (!parsed.is_sure() && !clear_question && !(changes_now && !clear_reading(parse)))) {
+        let changes_on_a_guess = changes_now && !clear_reading(parse);
+        if has_order && (parsed.name == oos || (!parsed.is_sure() && !clear_question && !changes_on_a_guess)) {
             let intent = if self.script.action(&parsed.name).needs_order() { parsed.name.clone() } else { self.order_status_intent() };
             return Resolved::act(&intent, true);
         }

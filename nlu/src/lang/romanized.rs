@@ -60,8 +60,7 @@ impl Evidence {
 /// `words`: lower-case letter runs of the message.
 pub(super) fn evidence(words: &[Vec<char>]) -> Evidence {
     let sets = skeletons();
-    let mut e = Evidence::default();
-    e.foreign_letter = words.iter().flatten().any(|c| FOREIGN_LETTERS.contains(c));
+    let mut e = Evidence { foreign_letter: words.iter().flatten().any(|c| FOREIGN_LETTERS.contains(c)), ..Evidence::default() };
     for w in words.iter().filter(|w| w.len() >= 2) {
         let word: String = w.iter().collect();
         let s = skeleton(&word);
