@@ -13,6 +13,7 @@ use crate::emotion::{Emotion, judge, model_probabilities, probabilities_of};
 use crate::entities::{Entity, EntityExtractor};
 use crate::form::{MessageForm, form_of};
 use crate::intent::{IntentModel, OUT_OF_SCOPE, artifacts};
+use crate::lang::script::Script;
 use crate::lang::{ConversationLanguage, Lang, LanguageDecision, LanguageDetector, Switch, requested_language, translit};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -174,16 +175,24 @@ impl Nlu {
         };
         let lang = LangResult { romanized, unsupported: unsupported.map(str::to_string), ..lang };
 
+        // Uzbek in Cyrillic is read in the Latin alphabet the models learnt.
+        let uzbek_latin;
+        let model_text = if lang.code == Lang::Uz && text.chars().any(|c| Script::of(c) == Some(Script::Cyrillic)) {
+            uzbek_latin = translit::uz_cyrillic_to_latin(text);
+            uzbek_latin.as_str()
+        } else {
+            text
+        };
         // The emotion model reads the same n-grams as the intent model: extract them once.
         let intent_ngrams = self.intents.featurizer.as_ngram();
         let emotion_ngrams = self.emotion.as_ref().and_then(|m| m.featurizer.as_ngram());
         let (prediction, emotion_probs) = match (intent_ngrams, emotion_ngrams, &self.emotion) {
             (Some(a), Some(b), Some(model)) if a.same_ngrams(b) => {
-                let raw = a.raw(text);
+                let raw = a.raw(model_text);
                 let p = self.intents.predict_features(&a.from_raw(&raw));
                 (p, Some(probabilities_of(model.predict_features(&b.from_raw(&raw)))))
             }
-            _ => (self.intents.predict(text), self.emotion.as_ref().map(|m| model_probabilities(m, text))),
+            _ => (self.intents.predict(model_text), self.emotion.as_ref().map(|m| model_probabilities(m, model_text))),
         };
         // With no letters (a bare number, emoji) the classifier has nothing to read; markup, code,
         // mash and bare links are not requests; a language the bot does not speak is not

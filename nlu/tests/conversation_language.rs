@@ -163,3 +163,14 @@ fn polish_is_not_latin_letter_russian() {
     let langs = journey(None, &["де моє замовлення 100017?", "przepraszam, czy mogę zwrócić towar?"]);
     assert_eq!(langs[1], Lang::Uk, "{langs:?}");
 }
+
+#[test]
+fn uzbek_in_cyrillic_is_uzbek_not_kazakh() {
+    let d = detector();
+    for text in ["Салом, буюртмам қаерда? рақами 100010", "ўлчами тўғри келмади, қайтармоқчиман", "илтимос, буюртмани бекор қилинг"] {
+        assert_eq!(d.detect(text).map(|x| x.lang), Some(Lang::Uz), "{text}");
+    }
+    for text in ["Сәлеметсіз бе, тапсырысым қайда?", "тапсырыс нөмірі 100017, қашан келеді?", "где мой заказ"] {
+        assert_ne!(d.detect(text).map(|x| x.lang), Some(Lang::Uz), "{text}");
+    }
+}

@@ -196,6 +196,10 @@ impl LanguageDetector {
                 return Analysis { romanized: true, ..Analysis::new(vec![(lang, confidence)], letters) };
             }
         }
+        // Uzbek in its Cyrillic alphabet: its own letters or its frequent words decide.
+        if script == Script::Cyrillic && self.languages.contains(&Lang::Uz) && uzbek_cyrillic(words) {
+            return Analysis::new(vec![(Lang::Uz, UZBEK_CYRILLIC_CONFIDENCE)], letters);
+        }
         let unsupported = match script {
             Script::Cyrillic => unsupported::cyrillic(words),
             Script::Arabic => unsupported::arabic(words),
@@ -396,6 +400,32 @@ fn dominant_script(words: &[Vec<char>]) -> Option<Script> {
 
 /// Letters that belong to one candidate only, counted per word: a clear majority of such words
 /// decides without statistics.
+/// The confidence of a decision for Uzbek written in Cyrillic.
+const UZBEK_CYRILLIC_CONFIDENCE: f32 = 0.9;
+
+/// Stems of frequent Uzbek words in Cyrillic that Kazakh and Russian spell otherwise (Kazakh
+/// "тапсырыс", "қайда", "қашан", "нөмір", "керек", "үшін"; Russian has no "қ").
+const UZBEK_CYRILLIC_STEMS: &[&str] =
+    &["буюртм", "қаерда", "қачон", "рақам", "илтимос", "салом", "керак", "учун", "билан", "менинг", "қилинг", "эмас", "пулим", "қайтармоқчи", "қилмоқчи"];
+
+/// Uzbek in Cyrillic: a word with "ў" or "ҳ" (Tajik shares "ҳ" but also writes "ӣ", "ӯ", "ҷ"), or
+/// two frequent Uzbek words.
+fn uzbek_cyrillic(words: &[Vec<char>]) -> bool {
+    let tajik = words.iter().flatten().any(|c| matches!(c, 'ӣ' | 'ӯ' | 'ҷ'));
+    if tajik {
+        return false;
+    }
+    let letters = words.iter().flatten().any(|c| matches!(c, 'ў' | 'ҳ'));
+    let stems = words
+        .iter()
+        .filter(|w| {
+            let word: String = w.iter().collect();
+            UZBEK_CYRILLIC_STEMS.iter().any(|s| word.starts_with(s))
+        })
+        .count();
+    letters || stems >= 2
+}
+
 fn rule_decision(words: &[Vec<char>], candidates: &[Lang]) -> Option<Lang> {
     let mut votes: Vec<(Option<Lang>, usize)> = Vec::new();
     let mut bump = |key: Option<Lang>| match votes.iter_mut().find(|(k, _)| *k == key) {

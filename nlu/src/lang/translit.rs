@@ -149,6 +149,42 @@ pub fn kk_to_plain_cyrillic(text: &str) -> String {
         .collect()
 }
 
+/// Uzbek written in Cyrillic (the older alphabet, still common) in today's Latin alphabet, which
+/// the intent model is trained on: "буюртмам қаерда" → "buyurtmam qaerda".
+pub fn uz_cyrillic_to_latin(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Whether the previous character was a consonant letter: "е" is "e" after one, else "ye".
+    let mut after_consonant = false;
+    for c in text.chars() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let latin: &str = match lower {
+            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'ғ' => "gʻ", 'д' => "d",
+            'е' => if after_consonant { "e" } else { "ye" },
+            'ё' => "yo", 'ж' => "j", 'з' => "z", 'и' => "i", 'й' => "y", 'к' => "k", 'қ' => "q",
+            'л' => "l", 'м' => "m", 'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s",
+            'т' => "t", 'у' => "u", 'ў' => "oʻ", 'ф' => "f", 'х' => "x", 'ҳ' => "h", 'ц' => "ts",
+            'ч' => "ch", 'ш' | 'щ' => "sh", 'ъ' => "ʼ", 'ь' => "", 'ы' => "i", 'э' => "e",
+            'ю' => "yu", 'я' => "ya",
+            _ => {
+                out.push(c);
+                after_consonant = c.is_alphabetic() && !"aeiou".contains(c.to_ascii_lowercase());
+                continue;
+            }
+        };
+        after_consonant = !matches!(lower, 'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ў' | 'э' | 'ю' | 'я' | 'ъ' | 'ь');
+        if c.is_uppercase() {
+            let mut chars = latin.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        } else {
+            out.push_str(latin);
+        }
+    }
+    out
+}
+
 /// Reads Latin-letter Russian or Kazakh back into Cyrillic (approximately; for cue words, which
 /// are matched by stem): "zdravstvuyte" → "здравствуйте", "qashan" → "қашан".
 pub fn latin_to_cyrillic(text: &str, kazakh: bool) -> String {
@@ -364,5 +400,12 @@ mod tests {
         }
         assert_ne!(skeleton("rahmet"), skeleton("rahmat"));
         assert_ne!(skeleton("qashan"), skeleton("qachon"));
+    }
+
+    #[test]
+    fn uzbek_cyrillic_reads_in_latin() {
+        assert_eq!(uz_cyrillic_to_latin("Салом, буюртмам қаерда?"), "Salom, buyurtmam qayerda?");
+        assert_eq!(uz_cyrillic_to_latin("ўлчами тўғри келмади"), "oʻlchami toʻgʻri kelmadi");
+        assert_eq!(uz_cyrillic_to_latin("Ерталаб раҳмат"), "Yertalab rahmat");
     }
 }
