@@ -351,6 +351,27 @@ async fn errors_headers_and_files() {
     }
 }
 
+/// `KOMEK_METRICS_ADDR`: a second address serves `/metrics` (and nothing else) without a token,
+/// while the public address still asks for the admin token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_on_their_own_address() {
+    let service = TestService::start_with("hostile-metrics", |c| c.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
+    let at = service.running.as_ref().unwrap().metrics_addr.expect("a metrics address");
+    let http = reqwest::Client::new();
+    Customer::start(&service.base, Some("en")).await.say("where is my order 100017").await;
+    let r = http.get(format!("http://{at}/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let text = r.text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("komek_customer_messages_total")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.ends_with(" 1"), "{line}");
+    for other in ["/api/v1/chat/sessions", "/console", "/healthz"] {
+        let r = http.get(format!("http://{at}{other}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{other}");
+    }
+    assert_eq!(http.get(service.url("/metrics")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
 /// A fresh data folder is the owner's only, and the made admin token never had another mode.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_data_folder_and_token_are_private() {

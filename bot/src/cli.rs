@@ -389,6 +389,7 @@ fn run_customer(command: CustomerCommand) -> anyhow::Result<()> {
                 anyhow::ensure!(!store.customer_group(&id).await?.is_empty(), "no customer {id}");
                 let at = crate::clock::now_ms();
                 store.writer.write(vec![crate::store::PrivacyWrite::EraseCustomer { id: id.clone(), at }.into()]).await?;
+                store.flush_erased().await?;
                 println!("erased customer {id}");
             }
         }

@@ -27,6 +27,10 @@ pub struct Config {
     /// Listen address.
     #[arg(long, env = "KOMEK_ADDR", default_value = DEFAULT_ADDR, value_parser = address)]
     pub addr: SocketAddr,
+    /// A second address serving only `GET /metrics`, without a token (for a scraper on a private
+    /// network). Unset: `/metrics` is on the main address behind the admin token.
+    #[arg(long, env = "KOMEK_METRICS_ADDR", value_parser = address)]
+    pub metrics_addr: Option<SocketAddr>,
     /// `sqlite:PATH` or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
@@ -119,6 +123,7 @@ impl Config {
     pub fn local(database_url: String, models: PathBuf) -> Self {
         Self {
             addr: "127.0.0.1:0".parse().expect("valid address"),
+            metrics_addr: None,
             database_url,
             models,
             languages: Lang::ALL.to_vec(),

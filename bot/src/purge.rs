@@ -68,5 +68,8 @@ pub async fn run_once(chat: &Chat, settings: &PurgeSettings, now: i64) -> Result
             purged.customers += 1;
         }
     }
+    if purged != Purged::default() {
+        store.flush_erased().await?;
+    }
     Ok(purged)
 }

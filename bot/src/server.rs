@@ -54,10 +54,13 @@ pub struct Running {
     pub hub: crate::chat::Hub,
     /// The conversations (tests run a purge pass as of a later time with it).
     pub chat: Arc<Chat>,
+    /// Where `GET /metrics` is served without a token (`KOMEK_METRICS_ADDR`).
+    pub metrics_addr: Option<SocketAddr>,
     purge: JoinHandle<()>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
+    metrics_task: Option<JoinHandle<()>>,
     telegram: Option<crate::telegram::Running>,
 }
 
@@ -67,6 +70,9 @@ impl Running {
         let _ = self.stop.send(());
         self.ticker.abort();
         self.purge.abort();
+        if let Some(t) = self.metrics_task {
+            t.abort();
+        }
         if let Some(t) = self.telegram {
             t.shutdown().await;
         }
@@ -123,11 +129,19 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let telegram = config.telegram.as_ref().map(crate::telegram::Telegram::new).transpose()?;
     let running_store = store.clone();
     let hub = chat.hub().clone();
+    let metrics = Arc::new(Metrics::default());
+    let (metrics_addr, metrics_task) = match config.metrics_addr {
+        Some(at) => {
+            let (addr, task) = serve_metrics(at, metrics.clone()).await?;
+            (Some(addr), Some(task))
+        }
+        None => (None, None),
+    };
     let app = router(AppState {
         store,
         chat: chat.clone(),
         backoffice,
-        metrics: Arc::new(Metrics::default()),
+        metrics,
         admin_token_hash,
         widget_strings,
         console_strings,
@@ -152,7 +166,21 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     });
     tracing::info!(%addr, "komek is listening");
     let purge = crate::purge::spawn(chat.clone(), config.purge());
-    Ok(Running { addr, store: running_store, hub, chat, purge, stop, task, ticker, telegram })
+    Ok(Running { addr, store: running_store, hub, chat, metrics_addr, purge, stop, task, ticker, metrics_task, telegram })
+}
+
+/// The metrics-only listener; it stops with the process (nothing in flight there needs waiting for).
+async fn serve_metrics(at: SocketAddr, metrics: Arc<Metrics>) -> Result<(SocketAddr, JoinHandle<()>), BotError> {
+    let listener = TcpListener::bind(at).await.map_err(|source| BotError::Io { path: at.to_string(), source })?;
+    let addr = listener.local_addr().map_err(|source| BotError::Io { path: at.to_string(), source })?;
+    let app = crate::http::health::metrics_only(metrics);
+    tracing::info!(%addr, "metrics on their own address");
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::warn!(error = %e, "the metrics listener stopped");
+        }
+    });
+    Ok((addr, task))
 }
 
 /// `KOMEK_TRUSTED_PROXY_HEADER` as a header name.

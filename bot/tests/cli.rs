@@ -89,3 +89,57 @@ fn serve_refuses_a_bad_address() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("KOMEK_ADDR"));
 }
+
+/// `komek customer export` and `erase` on a database a service wrote: the export holds what the
+/// customer gave and said; after the erase neither the export nor the database's files (free pages
+/// and WAL included) hold a byte of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_export_and_erase_from_the_command_line() {
+    const NAME: &str = "Quxotbekova Zhanar";
+    const WORDS: &str = "посылка Quxotbekova-7319 не пришла";
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("komek.db").display());
+    let models = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"));
+    let running = komek::server::start(&komek::config::Config::local(url.clone(), models)).await.expect("starts");
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", running.addr);
+    let body = serde_json::json!({"locale": "ru", "customer": {"name": NAME, "email": "quxotbekova@example.kz"}});
+    let session: serde_json::Value = http.post(format!("{base}/api/v1/chat/sessions")).json(&body).send().await.unwrap().json().await.unwrap();
+    let customer = session["customer_id"].as_str().expect("customer_id").to_string();
+    let r = http
+        .post(format!("{base}/api/v1/chat/sessions/{}/messages", session["session_id"].as_str().unwrap()))
+        .bearer_auth(session["token"].as_str().unwrap())
+        .json(&serde_json::json!({"text": WORDS}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    running.shutdown().await.unwrap();
+
+    let stored = |needle: &str| {
+        std::fs::read_dir(dir.path()).unwrap().flatten().any(|f| {
+            let bytes = std::fs::read(f.path()).unwrap_or_default();
+            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        })
+    };
+    assert!(stored(NAME) && stored("Quxotbekova-7319"), "the check sees the database's bytes");
+
+    let out = komek(&["customer", "export", &customer, "--database-url", &url]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let export = String::from_utf8(out.stdout).unwrap();
+    assert!(export.contains(NAME) && export.contains(WORDS) && export.contains("quxotbekova@example.kz"), "{export}");
+    let out = komek(&["customer", "export", "c_nobody", "--database-url", &url]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no customer c_nobody"));
+
+    let out = komek(&["customer", "erase", &customer, "--database-url", &url]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = komek(&["customer", "export", &customer, "--database-url", &url]);
+    assert!(out.status.success());
+    let export = String::from_utf8(out.stdout).unwrap();
+    assert!(!export.contains("Quxotbekova") && !export.contains("quxotbekova") && export.contains("erased_at"), "{export}");
+    for needle in ["Quxotbekova", "quxotbekova@example.kz", "Zhanar"] {
+        assert!(!stored(needle), "{needle:?} is still in the database's files");
+    }
+    let out = komek(&["customer", "erase", "c_nobody", "--database-url", &url]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no customer c_nobody"));
+}

@@ -109,7 +109,7 @@ impl Chat {
     /// it for a yes; nothing is joined yet.
     async fn present_link_code(&self, unit: &mut Unit, code: &str) -> Result<&'static str, BotError> {
         let Some(session_id) = unit.memory.session_id.clone() else { return Ok("link.invalid") };
-        if !self.link_limits.allow(&session_id) || !self.link_global.allow("") {
+        if !self.link_limits.allow(&session_id) {
             return Ok("link.limited");
         }
         let Some((selector, verifier)) = parse_code(code) else { return Ok("link.invalid") };

@@ -49,11 +49,11 @@ const MAX_SLOTS: usize = 50_000;
 /// Sessions kept in the authentication cache; beyond it the cache starts over.
 const MAX_CACHED_SESSIONS: usize = 50_000;
 
-/// `/link CODE` attempts a session may make (then one per ten minutes)…
+/// `/link CODE` attempts a session may make (then one per ten minutes). There is no budget shared
+/// by all sessions: one client could spend it and switch linking off for everyone, and it is not
+/// needed — a guess must hit a live code's 25-bit selector and then its 25-bit verifier within three
+/// tries, and sessions are limited per address.
 const LINK_ATTEMPTS_PER_SESSION: u32 = 5;
-/// …and all sessions together: a burst, then a steady rate.
-const LINK_ATTEMPTS_BURST: u32 = 200;
-const LINK_ATTEMPTS_PER_SECOND: f64 = 1.0;
 
 /// One customer's cached memory, locked for the whole of a turn so their messages (from every
 /// channel, after linking) are handled in the order they arrive.
@@ -67,9 +67,8 @@ pub struct Chat {
     /// Live deliveries: the hub of open sockets and the outbox worker's wake-up.
     pub live: Live,
     limiter: RateLimiter,
-    /// `/link CODE` attempts per presenting session, and overall.
+    /// `/link CODE` attempts per presenting session.
     link_limits: RateLimiter,
-    link_global: RateLimiter,
     default_lang: Lang,
     slots: Mutex<HashMap<String, Slot>>,
     sessions: Mutex<HashMap<String, SessionRow>>,
@@ -95,7 +94,6 @@ impl Chat {
             presence: Mutex::new(HashMap::new()),
             limiter: RateLimiter::new(rate_burst, rate_per_second),
             link_limits: RateLimiter::new(LINK_ATTEMPTS_PER_SESSION, 1.0 / 600.0),
-            link_global: RateLimiter::new(LINK_ATTEMPTS_BURST, LINK_ATTEMPTS_PER_SECOND),
             default_lang,
             slots: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),

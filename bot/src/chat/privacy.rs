@@ -23,6 +23,7 @@ impl Chat {
         for guard in &mut guards {
             **guard = None;
         }
+        self.store.flush_erased().await?;
         for session in &sessions {
             // Open sockets notice on their next check that the session no longer opens.
             self.forget_session(session);
@@ -31,7 +32,8 @@ impl Chat {
         Ok(true)
     }
 
-    /// Erases one conversation's words (retention), its customer kept; cached memory is dropped.
+    /// Erases one conversation's words (retention), its customer kept; cached memory is dropped. The
+    /// caller flushes the erased pages once for the whole pass (`Store::flush_erased`).
     pub async fn erase_conversation(&self, customer_id: &str, conversation_id: &str) -> Result<(), BotError> {
         let slot = self.slot(customer_id);
         let mut guard = slot.lock().await;

@@ -58,7 +58,10 @@ async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, J
     }
     let ttl_ms = state.agent_token_ttl_seconds * 1000;
     match agents::login(&state.store, &req.username, &req.password, ttl_ms).await? {
-        Some(l) => Ok(Json(LoggedIn { token: l.token, expires_at: rfc3339(l.expires_at), agent: l.agent })),
+        Some(l) => {
+            state.limits.logged_in(address, &agents::normalize_username(&req.username));
+            Ok(Json(LoggedIn { token: l.token, expires_at: rfc3339(l.expires_at), agent: l.agent }))
+        }
         None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password")),
     }
 }

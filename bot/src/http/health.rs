@@ -7,7 +7,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
+use std::sync::Arc;
+
 use super::AppState;
+use super::metrics::Metrics;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -16,9 +19,29 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics_text))
 }
 
-/// Prometheus text; the counters say how the service is used, so only the back office reads them.
+/// `GET /metrics` alone and without a token, for `KOMEK_METRICS_ADDR`: an address only the
+/// monitoring network reaches (e.g. loopback or a private interface), so a scraper needs no secret.
+pub fn metrics_only(metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move { prometheus(&metrics) }
+            }),
+        )
+        .fallback(|| async { super::ApiError::new(StatusCode::NOT_FOUND, "not_found", "only /metrics is served here") })
+        .layer(axum::middleware::from_fn(super::boundary::checked))
+}
+
+/// Prometheus text; the counters say how the service is used, so on the public address only the
+/// back office reads them.
 async fn metrics_text(State(state): State<AppState>, _: super::extract::Admin) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    prometheus(&state.metrics)
+}
+
+fn prometheus(metrics: &Metrics) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render()).into_response()
 }
 
 /// Ready when the database answers and the models answer a parse (they load before the listener

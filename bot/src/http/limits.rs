@@ -5,9 +5,14 @@
 //!
 //! Logins are limited per (address, username) first, so strangers failing an agent's username from
 //! their own addresses cannot lock the agent out; per address, so one client cannot spray names;
-//! and per username over all addresses with a much larger budget, the global bound.
+//! and per username over all addresses with a much larger budget, the global bound. An address the
+//! agent has logged in from before does not draw on that global budget, so strangers spending it
+//! from many addresses cannot keep the agent out of their usual ones.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::chat::rate::RateLimiter;
 
@@ -20,6 +25,10 @@ const LOGIN_ADDRESS_PER_SECOND: f64 = 0.5;
 /// Logins per username over all addresses.
 const LOGIN_USER_BURST: u32 = 100;
 const LOGIN_USER_PER_SECOND: f64 = 1.0;
+/// How long an address an agent logged in from stays known.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 86_400);
+/// (address, username) pairs remembered; beyond it, expired ones go, then all.
+const MAX_KNOWN: usize = 100_000;
 /// Anonymous sessions per address, and overall.
 const SESSIONS_BURST: u32 = 60;
 const SESSIONS_PER_SECOND: f64 = 0.5;
@@ -36,6 +45,8 @@ pub struct Limits {
     sessions: RateLimiter,
     sessions_global: RateLimiter,
     messages: RateLimiter,
+    /// "address|username" → the last successful login from there.
+    known: Mutex<HashMap<String, Instant>>,
 }
 
 impl Default for Limits {
@@ -47,6 +58,7 @@ impl Default for Limits {
             sessions: RateLimiter::new(SESSIONS_BURST, SESSIONS_PER_SECOND),
             sessions_global: RateLimiter::new(SESSIONS_GLOBAL_BURST, SESSIONS_GLOBAL_PER_SECOND),
             messages: RateLimiter::new(MESSAGES_BURST, MESSAGES_PER_SECOND),
+            known: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -61,7 +73,28 @@ impl Limits {
     /// the first refusal, so a refused pair does not spend the username's global budget.
     pub fn login(&self, address: IpAddr, username: &str) -> bool {
         let address = key(address);
-        self.login_pair.allow(&format!("{address}|{username}")) && self.login_address.allow(&address) && self.login_user.allow(username)
+        let pair = format!("{address}|{username}");
+        if !self.login_pair.allow(&pair) || !self.login_address.allow(&address) {
+            return false;
+        }
+        self.is_known(&pair) || self.login_user.allow(username)
+    }
+
+    /// A successful login: the address becomes one the agent is known to use.
+    pub fn logged_in(&self, address: IpAddr, username: &str) {
+        let now = Instant::now();
+        let mut known = self.known.lock().expect("known lock");
+        if known.len() >= MAX_KNOWN {
+            known.retain(|_, at| now.duration_since(*at) < KNOWN_FOR);
+            if known.len() >= MAX_KNOWN {
+                known.clear();
+            }
+        }
+        known.insert(format!("{}|{username}", key(address)), now);
+    }
+
+    fn is_known(&self, pair: &str) -> bool {
+        self.known.lock().expect("known lock").get(pair).is_some_and(|at| at.elapsed() < KNOWN_FOR)
     }
 
     /// A new anonymous session from `address`.
@@ -98,6 +131,22 @@ mod tests {
         let tries = (0..50).filter(|_| limits.login(stranger, "aigerim")).count();
         assert_eq!(tries, LOGIN_PAIR_BURST as usize, "the stranger is stopped");
         assert!(limits.login(agent, "aigerim"), "the agent from their own address is not");
+    }
+
+    #[test]
+    fn strangers_on_many_addresses_cannot_keep_an_agent_out_of_a_known_address() {
+        let limits = Limits::default();
+        let office: IpAddr = "198.51.100.7".parse().unwrap();
+        assert!(limits.login(office, "aigerim"));
+        limits.logged_in(office, "aigerim");
+        // Twenty addresses spend the username's budget over all addresses.
+        let spent: usize = (0..20u8)
+            .map(|i| IpAddr::from([203, 0, 113, i]))
+            .map(|a| (0..LOGIN_PAIR_BURST).filter(|_| limits.login(a, "aigerim")).count())
+            .sum();
+        assert!(spent < 20 * LOGIN_PAIR_BURST as usize, "the global bound stopped them: {spent}");
+        assert!(!limits.login("192.0.2.50".parse().unwrap(), "aigerim"), "a new address waits");
+        assert!(limits.login(office, "aigerim"), "the agent's own address does not");
     }
 
     #[test]

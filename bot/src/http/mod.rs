@@ -9,7 +9,7 @@ mod chat;
 mod customers;
 mod error;
 mod extract;
-mod health;
+pub mod health;
 mod limits;
 mod live;
 pub mod metrics;

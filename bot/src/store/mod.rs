@@ -37,6 +37,7 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 pub struct Store {
     pub pool: AnyPool,
     pub writer: Writer,
+    backend: Backend,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +67,9 @@ impl Store {
                         // lose the last commits, and it saves an fsync per batch.
                         sqlx::query("PRAGMA synchronous=NORMAL").execute(&mut *conn).await?;
                         sqlx::query("PRAGMA foreign_keys=ON").execute(&mut *conn).await?;
+                        // An erase must not leave its words in free pages: deleted and overwritten
+                        // cells are zeroed (see `flush_erased` for the WAL's copies).
+                        sqlx::query("PRAGMA secure_delete=ON").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -82,7 +86,21 @@ impl Store {
         };
         migrator.run(&pool).await?;
         let writer = Writer::spawn(pool.clone());
-        Ok(Self { pool, writer })
+        Ok(Self { pool, writer, backend })
+    }
+
+    /// After an erase: SQLite's WAL still holds the pages as they were before it, so they are
+    /// checkpointed into the file (where `secure_delete` zeroed what was removed) and the WAL is
+    /// truncated. A reader still on an old snapshot can delay it; the next erase or purge tries again.
+    pub async fn flush_erased(&self) -> Result<(), BotError> {
+        if self.backend == Backend::Sqlite {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.pool).await?;
+            let busy: i64 = sqlx::Row::try_get(&row, 0).unwrap_or_default();
+            if busy != 0 {
+                tracing::warn!("the WAL could not be truncated after an erase (a reader is busy); it will be on the next one");
+            }
+        }
+        Ok(())
     }
 
     /// Whether the database answers.

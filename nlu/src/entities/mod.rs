@@ -394,9 +394,11 @@ mod tests {
 
     #[test]
     fn odd_input() {
-        for t in ["", "@", "@@.", "+", "#-", "#A-", "1.2.3.4.5", "99999999999999999999999", "a@b.c", "\u{202e}100017", "ул.", "路号", "- - -", "+ 1"] {
+        for t in ["", "@", "@@.", "+", "#-", "#A-", "1.2.3.4.5", "99999999999999999999999", "a@b.c", "\u{202e}100017", "ул.", "路号", "- - -", "+ 1", "abc+7", "abc+", "tel+77015556677x"] {
             let _ = ents(t);
         }
         assert_eq!(ents("\u{202e}100017"), [pair("order_id", "100017")]);
+        // A "+" glued to a word once stopped the scan from moving on (found by tests/properties.rs).
+        assert!(ents("abc+7 заказ 100017").contains(&pair("order_id", "100017")));
     }
 }

@@ -64,7 +64,8 @@ pub(super) fn numbers(chars: &[char], lower: &[char], words: &NumberWords, out: 
             } else if words.phone_markers.matches_word(&word, false) {
                 marked_by_word = Some(Kind::Phone);
             } else {
-                i = skip_digits(chars, i);
+                // At least one step: a "+" glued to a word ("abc+7") is no digit to skip.
+                i = skip_digits(chars, i).max(i + 1);
                 continue;
             }
         }
@@ -74,7 +75,7 @@ pub(super) fn numbers(chars: &[char], lower: &[char], words: &NumberWords, out: 
         if end < n && chars[end].is_alphabetic() && !is_unspaced_letter(chars[end]) && !is_arabic_letter(chars[end]) {
             let suffix = chars[end..].iter().take_while(|c| c.is_alphabetic()).count();
             if suffix > MAX_SUFFIX_LETTERS {
-                i = end;
+                i = end.max(i + 1);
                 continue;
             }
         }
