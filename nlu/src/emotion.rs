@@ -98,26 +98,30 @@ pub fn neutral_examples(content: &crate::content::Content, cues: &crate::cues::C
 
 /// Weighs the evidence of one message: cue hits, typography and (when present) the model.
 pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
-    let (shouting, exclaiming) = typography(text);
+    let Typography { shouting, exclaiming, sad_face, irony } = typography(text);
     let [m_angry, _, m_positive, m_upset] = model.unwrap_or([0.0; 4]).map(|p| MODEL_WEIGHT * (p - MODEL_FLOOR).max(0.0));
     let strength = |s: f32| 1.0 - (-s).exp();
     let neutral = |rest: f32| Emotion { label: EmotionLabel::Neutral, score: 1.0 - strength(rest) };
     // A polite request for a person is not an emotion: words of anger or distress, repeated
     // effort or typography make it one, the model's reading of "operator" does not.
     let emotional_words = hits.anger + hits.upset + hits.repeat > 0;
-    if hits.human > 0 && !emotional_words && !shouting && !exclaiming {
+    if hits.human > 0 && !emotional_words && !shouting && !exclaiming && !sad_face {
         return neutral(0.0);
     }
-    // Praise beside a bad outcome is sarcasm: "great service, the box came open and half is missing".
-    let sarcasm = hits.praise > 0 && hits.problem > 0;
+    // Praise or thanks with a clap beside a bad outcome or a long wait is sarcasm: "great service,
+    // the box came open", "thanks a lot, a month waiting 👏".
+    let sarcasm = (hits.praise > 0 || irony) && (hits.problem > 0 || hits.repeat > 0);
+    // "Wrong item AGAIN": a bad outcome that happened before is anger, not a report.
+    let again = if hits.repeat > 0 && hits.problem > 0 { 0.5 } else { 0.0 };
     let anger = hits.anger as f32
-        + if sarcasm { (hits.praise + hits.problem) as f32 } else { 0.0 }
+        + if sarcasm { (hits.praise + hits.problem).max(1) as f32 } else { 0.0 }
         + 0.5 * hits.repeat as f32
+        + again
         + if shouting { 1.0 } else { 0.0 }
         + if exclaiming { 0.4 } else { 0.0 }
         + m_angry;
-    let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + m_upset;
-    let positive = if hits.anger + hits.upset > 0 || sarcasm { 0.0 } else { hits.positive as f32 + m_positive };
+    let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + if sad_face { SAD_FACE } else { 0.0 } + m_upset;
+    let positive = if hits.anger + hits.upset > 0 || sarcasm || sad_face { 0.0 } else { hits.positive as f32 + m_positive };
     let (label, signal) = [(EmotionLabel::Angry, anger), (EmotionLabel::Upset, upset), (EmotionLabel::Positive, positive)]
         .into_iter()
         .fold((EmotionLabel::Neutral, 0.0f32), |best, (l, s)| if s > best.1 { (l, s) } else { best });
@@ -127,30 +131,72 @@ pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
     Emotion { label, score: strength(signal) }
 }
 
-/// (mostly capitals over at least 8 cased letters; a run of "!" and "?" of two or more with a "!"
-/// in it: "!!", "?!", "!?")
-fn typography(text: &str) -> (bool, bool) {
+/// The weight of a chat frown ("((", ":(") alone: enough to label a message upset, not to hand over.
+const SAD_FACE: f32 = 0.6;
+
+/// What the way a message is typed says, apart from its words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Typography {
+    /// Mostly capitals over at least 8 cased letters, or two or more words in capitals with 10
+    /// capital letters between them ("WHERE IS MY REFUND", not "DHL SMS").
+    shouting: bool,
+    /// A run of "!" and "?" of two or more with a "!" in it ("!!", "?!"), or of three "?".
+    exclaiming: bool,
+    /// The chat frown: "((" left unclosed, ":(" or ":-(".
+    sad_face: bool,
+    /// A clap or an upside-down smile, which beside a bad outcome is ironic.
+    irony: bool,
+}
+
+fn typography(text: &str) -> Typography {
     let mut upper = 0usize;
     let mut cased = 0usize;
     let (mut run, mut bang_in_run, mut exclaiming) = (0usize, false, false);
+    // Words in capitals: (letters in the current word, all capitals so far), then the totals.
+    let (mut word_cased, mut word_all_upper) = (0usize, true);
+    let (mut caps_words, mut caps_letters, mut longest_caps) = (0usize, 0usize, 0usize);
+    let mut end_word = |cased: usize, all_upper: bool| {
+        if cased >= 2 && all_upper {
+            caps_words += 1;
+            caps_letters += cased;
+            longest_caps = longest_caps.max(cased);
+        }
+    };
+    let (mut open, mut close) = (0usize, 0usize);
+    let mut irony = false;
     for c in text.chars().take(4000) {
         if c.is_uppercase() {
             upper += 1;
             cased += 1;
+            word_cased += 1;
         } else if c.is_lowercase() {
             cased += 1;
+            word_cased += 1;
+            word_all_upper = false;
+        } else if !c.is_alphanumeric() {
+            end_word(word_cased, word_all_upper);
+            (word_cased, word_all_upper) = (0, true);
         }
         match c {
             '!' | '！' | '?' | '？' => {
                 run += 1;
                 bang_in_run |= c == '!' || c == '！';
-                exclaiming |= run >= 2 && bang_in_run;
+                exclaiming |= run >= 2 && bang_in_run || run >= 3;
             }
             c if c.is_whitespace() => {}
             _ => (run, bang_in_run) = (0, false),
         }
+        match c {
+            '(' => open += 1,
+            ')' => close += 1,
+            '👏' | '🙃' => irony = true,
+            _ => {}
+        }
     }
-    (cased >= 8 && upper * 10 >= cased * 7, exclaiming)
+    end_word(word_cased, word_all_upper);
+    let shouting = (cased >= 8 && upper * 10 >= cased * 7) || (caps_words >= 2 && caps_letters >= 10 && longest_caps >= 4);
+    let sad_face = (text.contains("((") && open > close) || text.contains(":(") || text.contains(":-(");
+    Typography { shouting, exclaiming, sad_face, irony }
 }
 
 #[cfg(test)]
@@ -173,9 +219,26 @@ mod tests {
         assert!(e.score >= 0.75, "{e:?}");
         assert_eq!(judge("где мой заказ", &CueHits::default(), None).label, EmotionLabel::Neutral);
         assert_eq!(judge("", &CueHits::default(), None).label, EmotionLabel::Neutral);
-        assert!(typography("это вообще нормально?!").1);
-        assert!(typography("что?? !").1);
-        assert!(!typography("что??").1);
+        assert!(typography("это вообще нормально?!").exclaiming);
+        assert!(typography("что?? !").exclaiming);
+        assert!(!typography("что??").exclaiming);
+        assert!(typography("где возврат???").exclaiming);
+        // Words in capitals shout; acronyms do not.
+        assert!(typography("WHERE IS MY REFUND, it has been two weeks").shouting);
+        assert!(!typography("ПВЗ DHL SMS работают сегодня?").shouting);
+    }
+
+    #[test]
+    fn clap_beside_a_wait_is_sarcasm_and_a_frown_is_upset() {
+        let wait = CueHits { positive: 2, repeat: 1, ..CueHits::default() };
+        assert_eq!(judge("thanks a lot, a month waiting 👏👏", &wait, Some([0.0, 0.0, 0.9, 0.0])).label, EmotionLabel::Angry);
+        let thanks = CueHits { positive: 2, ..CueHits::default() };
+        assert_eq!(judge("thanks a lot 👏👏", &thanks, Some([0.0, 0.0, 0.9, 0.0])).label, EmotionLabel::Positive);
+        assert_eq!(judge("не могу войти в кабинет((", &CueHits::default(), None).label, EmotionLabel::Upset);
+        assert_eq!(judge("см. условия (пункт 3 (б))", &CueHits::default(), None).label, EmotionLabel::Neutral);
+        // Again and a bad outcome.
+        let again = CueHits { repeat: 1, problem: 1, ..CueHits::default() };
+        assert_eq!(judge("wrong item again", &again, None).label, EmotionLabel::Angry);
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub struct Script {
     /// Reply key → button ids, with "menu" expanded.
     buttons: HashMap<String, Vec<String>>,
     out_of_scope: String,
-    topics: HashMap<String, Vec<String>>,
+    /// Sorted by name: topics are offered in a stable order.
+    topics: BTreeMap<String, Vec<String>>,
 }
 
 impl Script {
@@ -114,7 +115,7 @@ impl Script {
         }
         let labels: Vec<&str> = buttons.values().flatten().map(String::as_str).collect();
         responses.check_used(&replies, &labels)?;
-        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope, topics: file.topics.into_iter().collect() })
+        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope, topics: file.topics })
     }
 
     pub fn action(&self, intent: &str) -> Action {
@@ -146,10 +147,8 @@ impl Script {
     }
 
     /// The topics of `[topics]`, sorted.
-    pub fn topic_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.topics.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        names
+    pub fn topic_names(&self) -> impl Iterator<Item = &str> {
+        self.topics.keys().map(String::as_str)
     }
 
     /// The intents a message naming `topic` may mean (empty for an unknown topic).

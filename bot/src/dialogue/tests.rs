@@ -45,6 +45,11 @@ fn parse(intent: &str, confidence: f32, order: Option<&str>) -> Parse {
     }
 }
 
+/// How `text` (parsed as `p`) is understood after `m`, in English.
+fn resolved(d: &Dialogue, m: &Memory, text: &str, p: &Parse) -> Resolved {
+    d.resolve(m, &Input { text, button: None, parse: p, lang: Lang::En })
+}
+
 fn memory() -> Memory {
     let conv = ConversationRow {
         id: "c_1".into(),
@@ -219,37 +224,35 @@ async fn an_unsure_guess_is_asked_about_never_acted_on() {
 async fn a_clear_reading_below_threshold_is_acted_on_only_when_the_step_informs_or_asks() {
     let (d, _dir) = dialogue().await;
     let m = memory();
-    let resolve = |text: &str, p: &Parse| d.resolve(&m, &Input { text, button: None, parse: p, lang: Lang::En });
     // No order number: starting a return only asks which order — no turn lost to "did you mean".
     let p = unsure("return_request", 0.62, &[("goodbye", 0.1), ("oos", 0.05)]);
-    let r = resolve("gotta send back the shoes", &p);
+    let r = resolved(&d, &m, "gotta send back the shoes", &p);
     assert_eq!((r.understood, r.intent.as_str()), (Understood::Act, "return_request"));
     // Information is harmless too.
     let p = unsure("delivery_info", 0.55, &[("order_status", 0.15)]);
-    assert_eq!(resolve("delivery fee for small orders?", &p).understood, Understood::Act);
+    assert_eq!(resolved(&d, &m, "delivery fee for small orders?", &p).understood, Understood::Act);
     // With the one order given the return would start: only on a reading that stands out.
     let p = with_orders(unsure("return_request", 0.62, &[("refund_status", 0.3)]), &["100003"]);
-    assert!(matches!(resolve("money back 100003", &p).understood, Understood::Clarify(_)));
+    assert!(matches!(resolved(&d, &m, "money back 100003", &p).understood, Understood::Clarify(_)));
     let p = with_orders(unsure("return_request", 0.62, &[("goodbye", 0.1)]), &["100003"]);
-    assert_eq!(resolve("send back 100003", &p).understood, Understood::Act);
+    assert_eq!(resolved(&d, &m, "send back 100003", &p).understood, Understood::Act);
     // A close second reading, or a handoff intent, is still asked about.
     let p = unsure("delivery_info", 0.55, &[("order_status", 0.3)]);
-    assert!(matches!(resolve("the delivery thing", &p).understood, Understood::Clarify(_)));
+    assert!(matches!(resolved(&d, &m, "the delivery thing", &p).understood, Understood::Clarify(_)));
     let p = unsure("complaint", 0.65, &[("oos", 0.1)]);
-    assert!(matches!(resolve("hmm that courier", &p).understood, Understood::Clarify(_)));
+    assert!(matches!(resolved(&d, &m, "hmm that courier", &p).understood, Understood::Clarify(_)));
 }
 
 #[tokio::test]
 async fn a_topic_without_a_request_gets_its_requests_to_choose_from() {
     let (d, _dir) = dialogue().await;
     let m = memory();
-    let resolve = |text: &str, p: &Parse| d.resolve(&m, &Input { text, button: None, parse: p, lang: Lang::En });
     let vague = unsure("oos", 0.5, &[("greeting", 0.2), ("refund_status", 0.1)]);
-    assert_eq!(resolve("question about my money", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
-    assert_eq!(resolve("вопрос по деньгам", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+    assert_eq!(resolved(&d, &m, "question about my money", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+    assert_eq!(resolved(&d, &m, "вопрос по деньгам", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
     // A sure reading, or a long message, is not a bare topic.
-    assert_eq!(resolve("how do I pay with money", &parse("payment_methods", 0.95, None)).understood, Understood::Act);
-    assert_ne!(resolve("i have a question about money and the weather and my neighbours", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
+    assert_eq!(resolved(&d, &m, "how do I pay with money", &parse("payment_methods", 0.95, None)).understood, Understood::Act);
+    assert_ne!(resolved(&d, &m, "i have a question about money and the weather and my neighbours", &vague).understood, Understood::Clarify(vec!["refund_status".into(), "payment_methods".into()]));
 }
 
 #[tokio::test]

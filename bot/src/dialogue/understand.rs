@@ -103,6 +103,7 @@ impl Dialogue {
         let has_order = !entities(parse, "order_id").is_empty();
         let has_contact = !entities(parse, "phone").is_empty() || !entities(parse, "email").is_empty();
         let parsed = &parse.intent;
+        let clear = clear_reading(parse);
         let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
         if let Some(aw) = memory.awaiting.as_ref().filter(|a| a.intent != super::SURVEY) {
             if !has_order && self.phrases.says(PhraseKind::Withdraw, input.text) {
@@ -182,7 +183,7 @@ impl Dialogue {
         // bot is sure of — ask which of the topic's requests it is, with one tap.
         if !has_order
             && input.text.split_whitespace().count() <= TOPIC_WORDS
-            && (parsed.name == oos || self.script.is_small_talk(&parsed.name) || (!parsed.is_sure() && !clear_reading(parse)))
+            && (parsed.name == oos || self.script.is_small_talk(&parsed.name) || (!parsed.is_sure() && !clear))
         {
             let options = self.topic_options(input.text);
             if options.len() >= 2 {
@@ -210,8 +211,8 @@ impl Dialogue {
             || (action == Action::ChangeAddress && !entities(parse, "address").is_empty());
         // A clear reading of a question that needs no order ("order 100022 — how do I pay?") is
         // answered as asked (below).
-        let clear_question = action == Action::Reply && clear_reading(parse);
-        let changes_on_a_guess = changes_now && !clear_reading(parse);
+        let clear_question = action == Action::Reply && clear;
+        let changes_on_a_guess = changes_now && !clear;
         if has_order && (parsed.name == oos || (!parsed.is_sure() && !clear_question && !changes_on_a_guess)) {
             let intent = if self.script.action(&parsed.name).needs_order() { parsed.name.clone() } else { self.order_status_intent() };
             return Resolved::act(&intent, true);
@@ -219,7 +220,7 @@ impl Dialogue {
         if parsed.name == oos {
             return Resolved::act(&oos, true);
         }
-        if !parsed.is_sure() && self.harmless_step(parse, has_order) {
+        if !parsed.is_sure() && clear && self.harmless_step(&parsed.name, has_order) {
             return Resolved::act(&parsed.name, true);
         }
         if !parsed.is_sure() {
@@ -241,15 +242,14 @@ impl Dialogue {
         Resolved { address, ..Resolved::act(&parsed.name, true) }
     }
 
-    /// Whether acting on a clear but below-threshold reading costs nothing if it is wrong: the next
-    /// step only informs (delivery prices, the return policy) or asks (which order?). A clarification
+    /// Whether acting on a clear but below-threshold reading of `intent` costs nothing if it is wrong:
+    /// the next step only informs (delivery prices, the return policy) or asks (which order?). A clarification
     /// would cost the customer a turn for the same outcome. Handoffs, goodbyes and language changes,
     /// and order actions with the order already given, still need the intent's own threshold.
-    fn harmless_step(&self, parse: &Parse, has_order: bool) -> bool {
-        let parsed = &parse.intent;
-        let action = self.script.action(&parsed.name);
+    fn harmless_step(&self, intent: &str, has_order: bool) -> bool {
+        let action = self.script.action(intent);
         let harmless = action == Action::Reply || (action.needs_order() && !has_order);
-        harmless && !self.script.is_small_talk(&parsed.name) && clear_reading(parse)
+        harmless && !self.script.is_small_talk(intent)
     }
 
     /// The requests of the topics a message names, at most `CLARIFY_OPTIONS`.

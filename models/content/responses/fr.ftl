@@ -9,7 +9,7 @@ greeting = { $variant ->
     [2] Bonjour ! L'assistant de la boutique à votre service. Dites-moi ce dont vous avez besoin : suivi de commande, livraison, retour ou autre question.
 }
 goodbye = { $variant ->
-   *[0] Au revoir et bonne journée !
+   *[0] Au revoir, et excellente journée à vous !
     [1] Merci de votre visite. À bientôt !
     [2] Au revoir ! N'hésitez pas à revenir si vous avez d'autres questions.
 }

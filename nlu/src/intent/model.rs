@@ -55,15 +55,18 @@ pub struct IntentModel {
 /// Action thresholds weigh, on held-out examples, what acting is worth against asking: a right
 /// action +1, a wrong one costs [`WRONG_ACTION_COST`] (more for intents that change something for
 /// the customer), and a clarification costs [`CLARIFY_COST`] (a turn); the threshold is the
-/// confidence that maximises the sum, kept within [`THRESHOLD_RANGE`]. With calibrated
-/// probabilities these costs act from about 0.5 on routine intents and 0.8 on careful ones.
+/// confidence that maximises the sum, kept within [`THRESHOLD_RANGE`] (careful intents from
+/// [`CAREFUL_FLOOR`]: a held-out set with few of their examples must not let the bot cancel an
+/// order on a coin toss). With calibrated probabilities these costs act from about 0.5 on routine
+/// intents and 0.8 on careful ones.
 const WRONG_ACTION_COST: f64 = 2.0;
 const WRONG_CAREFUL_ACTION_COST: f64 = 6.0;
 const CLARIFY_COST: f64 = 0.5;
 const THRESHOLD_RANGE: (f32, f32) = (0.4, 0.9);
+const CAREFUL_FLOOR: f32 = 0.7;
 
 /// The threshold settings, for the artifact key (a change retrains).
-pub const THRESHOLD_SETTINGS: &str = "utility +1/-2/-6 clarify -0.5 [0.4,0.9] v3";
+pub const THRESHOLD_SETTINGS: &str = "utility +1/-2/-6 clarify -0.5 [0.4,0.9] careful from 0.7 v4";
 
 /// The measure of confidence that decides "out of scope".
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,8 +223,9 @@ impl IntentModel {
                 acted - CLARIFY_COST * i as f64
             };
             let best = (0..as_label.len()).map(|i| (utility(i), i)).fold((f64::MIN, 0), |b, x| if x.0 > b.0 { x } else { b });
-            let t = if best.1 == 0 { THRESHOLD_RANGE.0 } else { as_label[best.1].0 };
-            out.insert(label.clone(), t.clamp(THRESHOLD_RANGE.0, THRESHOLD_RANGE.1));
+            let floor = if careful.contains(label) { CAREFUL_FLOOR } else { THRESHOLD_RANGE.0 };
+            let t = if best.1 == 0 { floor } else { as_label[best.1].0 };
+            out.insert(label.clone(), t.clamp(floor, THRESHOLD_RANGE.1));
         }
         self.thresholds = out;
     }
