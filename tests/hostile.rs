@@ -351,6 +351,32 @@ async fn errors_headers_and_files() {
     }
 }
 
+/// Order numbers work like tracking numbers; a walk through them from one address — over any
+/// number of sessions — is stopped after a few, while another customer still gets their order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_through_order_numbers_is_stopped() {
+    let service = start("hostile-order-walk").await;
+    let http = reqwest::Client::new();
+    let walker = "203.0.113.77";
+    let (mut shown, mut limited) = (0usize, 0usize);
+    for n in 1..=40u32 {
+        let Some(session) = session_from(&service, &http, walker).await else { break };
+        let reply = say(&service, &http, walker, &session, &format!("status of order {}", 100_000 + n)).await.expect("not rate limited");
+        if reply.contains(&format!("{}", 100_000 + n)) {
+            shown += 1;
+        } else if reply.contains("can't look up more orders") {
+            limited += 1;
+        }
+    }
+    eprintln!("orders shown {shown}, refused {limited}");
+    assert!(shown <= 10, "at most the burst of orders is shown to one address: {shown}");
+    assert!(limited >= 25, "the rest is refused with a reason: {limited}");
+    // Someone else, and the walker's own earlier order, are not affected.
+    let other = session_from(&service, &http, "198.51.100.20").await.unwrap();
+    let reply = say(&service, &http, "198.51.100.20", &other, "where is my order 100017").await.unwrap();
+    assert!(reply.contains("100017") && !reply.contains("can't look up"), "{reply}");
+}
+
 /// `KOMEK_METRICS_ADDR`: a second address serves `/metrics` (and nothing else) without a token,
 /// while the public address still asks for the admin token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,6 +55,13 @@ const MAX_CACHED_SESSIONS: usize = 50_000;
 /// tries, and sessions are limited per address.
 const LINK_ATTEMPTS_PER_SESSION: u32 = 5;
 
+/// Orders new to the customer one client (address or Telegram chat) may be shown: a burst, then
+/// one every ten minutes. A customer checks a few; a walk through the numbers needs hundreds.
+const ORDER_LOOKUPS_BURST: u32 = 10;
+const ORDER_LOOKUPS_PER_SECOND: f64 = 1.0 / 600.0;
+/// The reply when that limit is reached.
+pub(crate) const ORDERS_LIMITED: &str = "orders_limited";
+
 /// One customer's cached memory, locked for the whole of a turn so their messages (from every
 /// channel, after linking) are handled in the order they arrive.
 type Slot = Arc<tokio::sync::Mutex<Option<Memory>>>;
@@ -69,6 +76,8 @@ pub struct Chat {
     limiter: RateLimiter,
     /// `/link CODE` attempts per presenting session.
     link_limits: RateLimiter,
+    /// Orders new to the customer shown per client.
+    order_lookups: RateLimiter,
     default_lang: Lang,
     slots: Mutex<HashMap<String, Slot>>,
     sessions: Mutex<HashMap<String, SessionRow>>,
@@ -94,6 +103,7 @@ impl Chat {
             presence: Mutex::new(HashMap::new()),
             limiter: RateLimiter::new(rate_burst, rate_per_second),
             link_limits: RateLimiter::new(LINK_ATTEMPTS_PER_SESSION, 1.0 / 600.0),
+            order_lookups: RateLimiter::new(ORDER_LOOKUPS_BURST, ORDER_LOOKUPS_PER_SECOND),
             default_lang,
             slots: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),

@@ -4,7 +4,7 @@
 
 use komek_nlu::lang::{LanguageDecision, Switch};
 
-use super::{Chat, TurnOutcome, Unit, survey};
+use super::{Chat, ORDERS_LIMITED, TurnOutcome, Unit, survey};
 use crate::clock::now_ms;
 use crate::dialogue::{Action, Input, Memory, Transition};
 use crate::error::BotError;
@@ -17,12 +17,15 @@ pub struct Incoming<'a> {
     pub text: &'a str,
     pub button: Option<&'a str>,
     pub attachment: Option<Attachment>,
+    /// Who sends it, for limits across sessions: the client address (its limiter key) for the
+    /// widget, the chat for Telegram.
+    pub client: Option<String>,
 }
 
 impl Chat {
     /// A widget customer's message: understood, answered, logged, and pushed to live clients.
-    pub async fn customer_turn(&self, session: &SessionRow, text: &str, button: Option<&str>) -> Result<TurnOutcome, BotError> {
-        self.turn(session, Incoming { text, button, attachment: None }, Vec::new()).await
+    pub async fn customer_turn(&self, session: &SessionRow, text: &str, button: Option<&str>, client: Option<String>) -> Result<TurnOutcome, BotError> {
+        self.turn(session, Incoming { text, button, attachment: None, client }, Vec::new()).await
     }
 
     /// A customer's message from any channel. `extra` writes commit atomically with it (e.g. taking
@@ -94,8 +97,14 @@ impl Chat {
         let input = Input { text, button, parse: &parse, lang };
         let resolved = self.dialogue.resolve(&unit.memory, &input);
         let escalation = (unit.memory.state == ConvState::Bot).then(|| self.escalation(&unit.memory, &parse, &resolved, unit.now)).flatten();
-        let reply = self.dialogue.respond(&unit.memory, &input, &resolved, escalation.as_ref().map(|e| e.reason)).await?;
+        let mut reply = self.dialogue.respond(&unit.memory, &input, &resolved, escalation.as_ref().map(|e| e.reason)).await?;
         let reply_lang = reply.reply_lang.unwrap_or(lang);
+        if self.walks_through_orders(&unit.memory, &reply, incoming.client.as_deref()) {
+            reply.replies = vec![self.dialogue.reply(reply_lang, ORDERS_LIMITED, &[], 0)];
+            reply.facts.retain(|(name, _)| name != "order_id");
+            reply.subscribe = None;
+            reply.awaiting = None;
+        }
 
         for (name, value) in reply.facts {
             unit.record(EventBody::Fact { name, value });
@@ -123,6 +132,16 @@ impl Chat {
             _ => {}
         }
         Ok(unit)
+    }
+
+    /// Whether this reply shows an order new to the customer to a client that has already been
+    /// shown `ORDER_LOOKUPS_BURST` of them lately: order numbers work like tracking numbers, and
+    /// a walk through them (from any number of sessions) is stopped here.
+    fn walks_through_orders(&self, memory: &Memory, reply: &crate::dialogue::Decision, client: Option<&str>) -> bool {
+        let Some(client) = client else { return false };
+        let known = |id: &String| memory.own_orders.contains(id) || memory.past.iter().any(|p| p.order_ids.contains(id));
+        let new_order = reply.facts.iter().any(|(name, id)| name == "order_id" && !known(id));
+        memory.state == ConvState::Bot && !reply.replies.is_empty() && new_order && !self.order_lookups.allow(client)
     }
 
     /// A message over the rate limit from a channel that cannot be told "429" (Telegram): kept in

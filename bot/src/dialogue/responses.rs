@@ -83,6 +83,7 @@ pub const REPLY_KEYS: &[&str] = &[
     "error.too_long",
     "error.unsupported_media",
     "error.order_system",
+    "orders_limited",
     "link.code",
     "link.done",
     "link.invalid",

@@ -216,7 +216,7 @@ async fn customer_message(state: &AppState, address: IpAddr, session: &SessionRo
         state.metrics.rate_limited.inc();
         return Err(ApiError::rate_limited("too many messages; wait a moment and send again", state.message_retry_seconds));
     }
-    let outcome = state.chat.customer_turn(session, text, button).await?;
+    let outcome = state.chat.customer_turn(session, text, button, Some(super::limits::client_key(address))).await?;
     state.metrics.customer_messages.inc();
     state.metrics.bot_messages.add(outcome.messages.iter().filter(|m| m.role == komek_handoff::Role::Bot).count() as u64);
     Ok(outcome)

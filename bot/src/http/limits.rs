@@ -109,6 +109,10 @@ impl Limits {
 }
 
 /// An address as a limiter key: IPv4 whole, IPv6 by its /64.
+pub fn client_key(address: IpAddr) -> String {
+    key(address)
+}
+
 fn key(address: IpAddr) -> String {
     match address.to_canonical() {
         IpAddr::V4(v4) => v4.to_string(),

@@ -28,7 +28,7 @@ pub async fn handle_update(telegram: &Telegram, chat: &Arc<Chat>, update: Update
             let label = button_label(message, &data).unwrap_or_else(|| data.clone());
             let lang = query.from.language_code.clone();
             let name = Some(query.from.first_name.clone());
-            customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &label, button: Some(&data), attachment: None }).await
+            customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &label, button: Some(&data), attachment: None, client: Some(format!("tg:{}", message.chat.id)) }).await
         }
         _ => Ok(()),
     };
@@ -50,11 +50,11 @@ async fn on_message(telegram: &Telegram, chat: &Arc<Chat>, update_id: i64, messa
         if text.trim().is_empty() {
             return Ok(());
         }
-        return customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &text, button: None, attachment: None }).await;
+        return customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &text, button: None, attachment: None, client: Some(format!("tg:{}", message.chat.id)) }).await;
     }
     let attachment = attachment_of(message);
     let caption = crate::http::without_control(message.caption().unwrap_or_default());
-    customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &caption, button: None, attachment: Some(attachment) }).await
+    customer_turn(telegram, chat, update_id, message.chat.id, lang, name, Incoming { text: &caption, button: None, attachment: Some(attachment), client: Some(format!("tg:{}", message.chat.id)) }).await
 }
 
 #[allow(clippy::too_many_arguments)]

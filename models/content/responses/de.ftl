@@ -90,6 +90,7 @@ survey-thanks = Vielen Dank für Ihr Feedback!
 error-too_long = Ihre Nachricht ist leider zu lang (maximal { $limit } Zeichen). Bitte kürzen Sie sie etwas.
 error-unsupported_media = Ich kann hier leider nur Textnachrichten lesen. Bitte beschreiben Sie Ihr Anliegen in Worten. Wenn Sie mit jemandem aus unserem Team verbunden sind, sieht diese Person auch Dateien.
 error-order_system = Ich kann die Bestellung gerade nicht prüfen: Das Bestellsystem antwortet nicht. Bitte versuchen Sie es in ein paar Minuten erneut oder schreiben Sie „Mitarbeiter“ – dann hilft Ihnen eine Person weiter.
+orders_limited = Ich kann in diesem Chat gerade keine weiteren Bestellungen nachsehen. Bitte versuchen Sie es später noch einmal oder bitten Sie um einen Mitarbeiter – ein Kollege hilft Ihnen weiter.
 link-code = Um diesen Chat mit Ihrem anderen Kanal zu verbinden, senden Sie dort „/link { $code }“. Der Code gilt 10 Minuten.
 link-done = Erledigt: Ihre Kanäle sind verbunden. Ich weiß jetzt alles, was Sie uns in einem der beiden gesagt haben.
 link-invalid = Dieser Code hat nicht funktioniert – vielleicht ist er abgelaufen. Senden Sie „/link“ in Ihrem anderen Kanal, um einen neuen zu erhalten.

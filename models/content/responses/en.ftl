@@ -114,6 +114,7 @@ error-too_long = Your message is too long — the limit is { $limit ->
     }. Could you please shorten it?
 error-unsupported_media = I can only read text messages here, so please describe your question in words. If you're talking with a member of our team, they can see the files you send.
 error-order_system = I can't check the order right now: the order system isn't answering. Please try again in a few minutes, or type "agent" and a person will help you.
+orders_limited = I can't look up more orders in this chat right now. Please try again later, or ask for a person and a colleague will help you.
 link-code = To link this chat with your other channel, send "/link { $code }" there. The code is valid for 10 minutes.
 link-done = Done: your channels are linked. I now remember everything you told us in either of them.
 link-invalid = That code didn't work — it may have expired. Send "/link" in your other channel to get a new one.

@@ -92,6 +92,7 @@ error-too_long = Su mensaje es demasiado largo (máximo { $limit ->
     }). Por favor, acórtelo un poco.
 error-unsupported_media = Aquí solo puedo leer mensajes de texto. Por favor, descríbame su consulta por escrito. Si le atiende una persona de nuestro equipo, ella sí podrá ver los archivos.
 error-order_system = Ahora mismo no puedo consultar el pedido: el sistema de pedidos no responde. Inténtelo de nuevo en unos minutos o escriba «agente» y le atenderá una persona.
+orders_limited = Ahora no puedo consultar más pedidos en este chat. Inténtelo más tarde o pida hablar con una persona: un compañero le ayudará.
 link-code = Para vincular este chat con su otro canal, envíe allí «/link { $code }». El código es válido durante 10 minutos.
 link-done = Listo: sus canales están vinculados. Ahora recuerdo todo lo que nos ha dicho en cualquiera de ellos.
 link-invalid = Ese código no ha funcionado; puede que haya caducado. Envíe «/link» en su otro canal para obtener uno nuevo.

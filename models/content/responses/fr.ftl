@@ -101,6 +101,7 @@ error-too_long = Votre message est trop long (maximum { $limit ->
     }). Pourriez-vous le raccourcir ?
 error-unsupported_media = Je ne peux lire que les messages texte ici. Pourriez-vous décrire la situation par écrit ? Lorsque vous échangez avec un conseiller, celui-ci peut voir les fichiers envoyés.
 error-order_system = Je ne peux pas vérifier la commande pour le moment : le système de commandes ne répond pas. Réessayez dans quelques minutes ou écrivez « conseiller » pour parler à une personne.
+orders_limited = Je ne peux pas consulter d'autres commandes dans cette conversation pour le moment. Réessayez plus tard ou demandez à parler à quelqu'un : un collègue vous aidera.
 link-code = Pour relier ce chat à votre autre canal, envoyez-y « /link { $code } ». Le code est valable 10 minutes.
 link-done = C'est fait : vos canaux sont reliés. Je me souviens désormais de tout ce que vous nous avez dit dans l'un ou l'autre.
 link-invalid = Ce code n'a pas fonctionné : il a peut-être expiré. Envoyez « /link » dans votre autre canal pour en obtenir un nouveau.

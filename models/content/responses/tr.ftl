@@ -87,6 +87,7 @@ survey-thanks = Geri bildiriminiz için teşekkür ederiz!
 error-too_long = Mesajınız çok uzun (en fazla { $limit } karakter). Lütfen biraz kısaltın.
 error-unsupported_media = Burada yalnızca metin mesajlarını okuyabiliyorum. Lütfen durumu yazıyla anlatın. Bir temsilciye bağlandığınızda temsilcimiz dosyaları da görebilir.
 error-order_system = Siparişi şu anda kontrol edemiyorum: sipariş sistemi yanıt vermiyor. Lütfen birkaç dakika sonra tekrar deneyin ya da "temsilci" yazın, bir çalışanımız size yardımcı olsun.
+orders_limited = Şu anda bu sohbette daha fazla sipariş sorgulayamıyorum. Lütfen daha sonra tekrar deneyin ya da bir temsilci isteyin; bir çalışma arkadaşım size yardımcı olacak.
 link-code = Bu sohbeti diğer kanalınızla bağlamak için orada "/link { $code }" mesajını gönderin. Kod 10 dakika geçerlidir.
 link-done = Tamam: kanallarınız bağlandı. Artık ikisinde de anlattığınız her şeyi hatırlıyorum.
 link-invalid = Bu kod geçersiz; süresi dolmuş olabilir. Yeni bir kod almak için diğer kanalınızda "/link" gönderin.

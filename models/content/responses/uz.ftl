@@ -87,6 +87,7 @@ survey-thanks = Fikr-mulohazangiz uchun rahmat!
 error-too_long = Xabaringiz juda uzun (koʻpi bilan { $limit } belgi). Iltimos, uni qisqartiring.
 error-unsupported_media = Bu yerda faqat matnli xabarlarni oʻqiy olaman. Iltimos, masalani soʻz bilan tushuntirib bering. Xodim bilan bogʻlanganingizda u fayllarni ham koʻra oladi.
 error-order_system = Hozir buyurtmani tekshira olmayapman: buyurtmalar tizimi javob bermayapti. Bir necha daqiqadan keyin qayta urinib koʻring yoki «operator» deb yozing — xodim yordam beradi.
+orders_limited = Hozir bu chatda boshqa buyurtmalarni tekshira olmayman. Keyinroq qayta urinib ko'ring yoki operatorni so'rang — hamkasbim yordam beradi.
 link-code = Bu chatni boshqa kanal bilan bogʻlash uchun u yerga «/link { $code }» xabarini yuboring. Kod 10 daqiqa amal qiladi.
 link-done = Tayyor: kanallar bogʻlandi. Endi ularning istalganida aytganlaringizni eslab qolaman.
 link-invalid = Bu kod mos kelmadi: muddati oʻtgan boʻlishi mumkin. Yangisini olish uchun boshqa kanalda «/link» deb yuboring.
