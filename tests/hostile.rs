@@ -371,6 +371,10 @@ async fn a_walk_through_order_numbers_is_stopped() {
     eprintln!("orders shown {shown}, refused {limited}");
     assert!(shown <= 10, "at most the burst of orders is shown to one address: {shown}");
     assert!(limited >= 25, "the rest is refused with a reason: {limited}");
+    // Nor do orders found by a phone or e-mail, or whether a contact has any, leak past the limit.
+    let session = session_from(&service, &http, walker).await.unwrap();
+    let reply = say(&service, &http, walker, &session, "where is my order? my email is customer23@example.kz").await.unwrap();
+    assert!(reply.contains("can't look up more orders"), "{reply}");
     // Someone else, and the walker's own earlier order, are not affected.
     let other = session_from(&service, &http, "198.51.100.20").await.unwrap();
     let reply = say(&service, &http, "198.51.100.20", &other, "where is my order 100017").await.unwrap();

@@ -23,13 +23,13 @@ use komek_tests::journeys::{Journey, Outcome, play, read_journeys};
 /// The figures this tree reaches (raise them when the bot gets better; never lower them to land).
 mod floors {
     /// Share of the acceptance journeys that pass.
-    pub const JOURNEY_PASS_RATE: f64 = 0.91;
+    pub const JOURNEY_PASS_RATE: f64 = 0.93;
     /// Share of customer turns answered with a clarification (at most).
     pub const CLARIFY_SHARE: f64 = 0.10;
     /// Noise lines handled as expected (of 214).
     pub const NOISE_CORRECT: usize = 175;
     /// Negative-emotion F1 on the chat emotion set.
-    pub const NEGATIVE_F1: f64 = 0.83;
+    pub const NEGATIVE_F1: f64 = 0.85;
 }
 
 fn data(path: &str) -> PathBuf {

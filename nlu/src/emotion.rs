@@ -98,14 +98,14 @@ pub fn neutral_examples(content: &crate::content::Content, cues: &crate::cues::C
 
 /// Weighs the evidence of one message: cue hits, typography and (when present) the model.
 pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
-    let Typography { shouting, exclaiming, sad_face, irony } = typography(text);
+    let Typography { shouting, loud_words, exclaiming, sad_face, irony } = typography(text);
     let [m_angry, _, m_positive, m_upset] = model.unwrap_or([0.0; 4]).map(|p| MODEL_WEIGHT * (p - MODEL_FLOOR).max(0.0));
     let strength = |s: f32| 1.0 - (-s).exp();
     let neutral = |rest: f32| Emotion { label: EmotionLabel::Neutral, score: 1.0 - strength(rest) };
     // A polite request for a person is not an emotion: words of anger or distress, repeated
     // effort or typography make it one, the model's reading of "operator" does not.
     let emotional_words = hits.anger + hits.upset + hits.repeat > 0;
-    if hits.human > 0 && !emotional_words && !shouting && !exclaiming && !sad_face {
+    if hits.human > 0 && !emotional_words && !shouting && !loud_words && !exclaiming && !sad_face {
         return neutral(0.0);
     }
     // Praise or thanks with a clap beside a bad outcome or a long wait is sarcasm: "great service,
@@ -117,7 +117,7 @@ pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
         + if sarcasm { (hits.praise + hits.problem).max(1) as f32 } else { 0.0 }
         + 0.5 * hits.repeat as f32
         + again
-        + if shouting { 1.0 } else { 0.0 }
+        + if shouting { 1.0 } else if loud_words { LOUD_WORDS } else { 0.0 }
         + if exclaiming { 0.4 } else { 0.0 }
         + m_angry;
     let upset = hits.upset as f32 + 0.3 * hits.repeat as f32 + if sad_face { SAD_FACE } else { 0.0 } + m_upset;
@@ -131,15 +131,20 @@ pub fn judge(text: &str, hits: &CueHits, model: Option<[f32; 4]>) -> Emotion {
     Emotion { label, score: strength(signal) }
 }
 
+/// Some words in capitals in a message otherwise typed normally: anger enough to label it, not to
+/// hand it over without other signs (advertising copy shouts its words too).
+const LOUD_WORDS: f32 = 0.7;
 /// The weight of a chat frown ("((", ":(") alone: enough to label a message upset, not to hand over.
 const SAD_FACE: f32 = 0.6;
 
 /// What the way a message is typed says, apart from its words.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Typography {
-    /// Mostly capitals over at least 8 cased letters, or two or more words in capitals with 10
-    /// capital letters between them ("WHERE IS MY REFUND", not "DHL SMS").
+    /// Mostly capitals over at least 8 cased letters.
     shouting: bool,
+    /// Two or more words in capitals with 10 capital letters between them ("WHERE IS MY REFUND
+    /// after two weeks", not "DHL SMS").
+    loud_words: bool,
     /// A run of "!" and "?" of two or more with a "!" in it ("!!", "?!"), or of three "?".
     exclaiming: bool,
     /// The chat frown: "((" left unclosed, ":(" or ":-(".
@@ -194,9 +199,10 @@ fn typography(text: &str) -> Typography {
         }
     }
     end_word(word_cased, word_all_upper);
-    let shouting = (cased >= 8 && upper * 10 >= cased * 7) || (caps_words >= 2 && caps_letters >= 10 && longest_caps >= 4);
+    let shouting = cased >= 8 && upper * 10 >= cased * 7;
+    let loud_words = !shouting && caps_words >= 2 && caps_letters >= 10 && longest_caps >= 4;
     let sad_face = (text.contains("((") && open > close) || text.contains(":(") || text.contains(":-(");
-    Typography { shouting, exclaiming, sad_face, irony }
+    Typography { shouting, loud_words, exclaiming, sad_face, irony }
 }
 
 #[cfg(test)]
@@ -224,8 +230,8 @@ mod tests {
         assert!(!typography("что??").exclaiming);
         assert!(typography("где возврат???").exclaiming);
         // Words in capitals shout; acronyms do not.
-        assert!(typography("WHERE IS MY REFUND, it has been two weeks").shouting);
-        assert!(!typography("ПВЗ DHL SMS работают сегодня?").shouting);
+        assert!(typography("WHERE IS MY REFUND, it has been two weeks").loud_words);
+        assert!(!typography("ПВЗ DHL SMS работают сегодня?").loud_words);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use memory::Memory;
 use responses::Responses;
 use phrases::Phrases;
 pub use script::{Action, Script};
-pub use understand::{Resolved, Understood};
+pub use understand::{ORDER_BUTTON, Resolved, Understood};
 
 /// The customer's message as the dialogue sees it.
 pub struct Input<'a> {

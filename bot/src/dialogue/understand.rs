@@ -12,6 +12,11 @@ use super::{Action, Dialogue, Input, Memory, entities};
 const SLOT_OVERRIDE_CONFIDENCE: f32 = 0.8;
 /// A second intent at least this likely beside a pleasantry is what the customer wants.
 const SECOND_INTENT_CONFIDENCE: f32 = 0.2;
+/// Behind a pleasantry in a message of at least `REQUEST_WORDS` words, a request is read from a
+/// lower share: "здравствуйте, подскажите где мой заказ" is about the order, however much of the
+/// model's probability the greeting takes.
+const SECOND_INTENT_BEHIND_SMALL_TALK: f32 = 0.1;
+const REQUEST_WORDS: usize = 3;
 /// A message of at most this many words that carries what the bot asked for is the answer.
 const ANSWER_WORDS: usize = 4;
 /// A reading at least this likely, and this many times likelier than the next, is acted on below
@@ -103,7 +108,7 @@ impl Dialogue {
         let has_order = !entities(parse, "order_id").is_empty();
         let has_contact = !entities(parse, "phone").is_empty() || !entities(parse, "email").is_empty();
         let parsed = &parse.intent;
-        let clear = clear_reading(parse);
+        let clear = clear_reading(parse, |name| self.script.is_small_talk(name));
         let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
         if let Some(aw) = memory.awaiting.as_ref().filter(|a| a.intent != super::SURVEY) {
             if !has_order && self.phrases.says(PhraseKind::Withdraw, input.text) {
@@ -196,7 +201,8 @@ impl Dialogue {
             let runner_up = parse.ranking.iter().find(|r| {
                 r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos && self.script.action(&r.name) != Action::Close
             });
-            if let Some(r) = runner_up.filter(|r| r.confidence >= SECOND_INTENT_CONFIDENCE) {
+            let floor = if input.text.split_whitespace().count() >= REQUEST_WORDS { SECOND_INTENT_BEHIND_SMALL_TALK } else { SECOND_INTENT_CONFIDENCE };
+            if let Some(r) = runner_up.filter(|r| r.confidence >= floor) {
                 return Resolved::act(&r.name, r.is_sure());
             }
             if has_order {
@@ -288,9 +294,11 @@ impl Dialogue {
     }
 }
 
-/// A reading that stands out: likely enough, and well ahead of the next one.
-fn clear_reading(parse: &Parse) -> bool {
+/// A reading that stands out: likely enough, and well ahead of the next one. A pleasantry is no
+/// rival meaning ("good day, where is my order" is about the order).
+fn clear_reading(parse: &Parse, is_small_talk: impl Fn(&str) -> bool) -> bool {
     let best = parse.intent.confidence;
-    let runner_up = parse.ranking.iter().filter(|r| r.name != parse.intent.name).map(|r| r.confidence).fold(0.0, f32::max);
+    let runner_up =
+        parse.ranking.iter().filter(|r| r.name != parse.intent.name && !is_small_talk(&r.name)).map(|r| r.confidence).fold(0.0, f32::max);
     best >= CLEAR_READING_CONFIDENCE && runner_up * CLEAR_READING_MARGIN <= best
 }
