@@ -135,16 +135,17 @@ impl Chat {
     }
 
     /// Whether this reply shows an order new to the customer (or whether a phone or e-mail has
-    /// orders) to a client that has already been shown `ORDER_LOOKUPS_BURST` of them lately: order numbers work like tracking numbers, and
-    /// a walk through them (from any number of sessions) is stopped here.
+    /// orders) to a client that has already been shown `ORDER_LOOKUPS_BURST` of them lately: order
+    /// numbers work like tracking numbers, and a walk through them (from any number of sessions)
+    /// is stopped here.
     fn walks_through_orders(&self, memory: &Memory, reply: &crate::dialogue::Decision, client: Option<&str>) -> bool {
         let Some(client) = client else { return false };
-        let known = |id: &String| memory.own_orders.contains(id) || memory.past.iter().any(|p| p.order_ids.contains(id));
+        let known = |id: &str| memory.own_orders.iter().chain(memory.past.iter().flat_map(|p| &p.order_ids)).any(|o| o == id);
         // An order looked up, orders listed to choose from (found by a phone or e-mail), or a
         // contact that has none: each tells a stranger something.
         let buttons = reply.replies.iter().flat_map(|r| &r.buttons);
         let new_order = reply.facts.iter().any(|(name, id)| name == "order_id" && !known(id))
-            || buttons.filter_map(|b| b.id.strip_prefix(crate::dialogue::ORDER_BUTTON)).any(|id| !known(&id.to_string()))
+            || buttons.filter_map(|b| b.id.strip_prefix(crate::dialogue::ORDER_BUTTON)).any(|id| !known(id))
             || reply.replies.iter().any(|r| r.key == "contact_not_found");
         memory.state == ConvState::Bot && !reply.replies.is_empty() && new_order && !self.order_lookups.allow(client)
     }

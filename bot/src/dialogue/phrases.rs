@@ -85,11 +85,8 @@ impl Phrases {
     /// The topics `text` names, in the order of `candidates`.
     pub fn topics<'a>(&self, text: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
         let text = normalise(text);
-        let words: Vec<&str> = text.split(' ').collect();
-        candidates
-            .into_iter()
-            .filter(|t| self.topics.get(*t).is_some_and(|list| list.iter().any(|p| phrase_in(p, &text, &words))))
-            .collect()
+        let text = Normalised::new(&text);
+        candidates.into_iter().filter(|t| self.topics.get(*t).is_some_and(|list| list.iter().any(|p| text.has(p)))).collect()
     }
 
     /// Whether `text` says `kind`: an acknowledgement must be the whole message; the others may
@@ -104,20 +101,34 @@ impl Phrases {
             // "ok ok", "vale vale": a repeated acknowledgement is still one.
             PhraseKind::Ack => phrases.contains(&text) || phrases.contains(&without_repeats(&text)),
             _ => {
-                let words: Vec<&str> = text.split(' ').collect();
-                phrases.iter().any(|p| phrase_in(p, &text, &words))
+                let text = Normalised::new(&text);
+                phrases.iter().any(|p| text.has(p))
             }
         }
     }
 }
 
-/// Whether a normalised phrase stands in a normalised text (`words`: its words) as whole words, as
-/// stems, or anywhere for scripts without spaces.
-fn phrase_in(p: &str, text: &str, words: &[&str]) -> bool {
-    if p.contains(STEM) {
-        return stems_match(p, words);
+/// A message normalised for phrase matching, with what every phrase needs made once.
+struct Normalised<'a> {
+    text: &'a str,
+    /// The text between spaces, so that a phrase matches whole words.
+    padded: String,
+    words: Vec<&'a str>,
+}
+
+impl<'a> Normalised<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, padded: format!(" {text} "), words: text.split(' ').collect() }
     }
-    format!(" {text} ").contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && text.contains(p))
+
+    /// Whether a normalised phrase stands in the text as whole words, as stems, or anywhere for
+    /// scripts without spaces.
+    fn has(&self, p: &str) -> bool {
+        if p.contains(STEM) {
+            return stems_match(p, &self.words);
+        }
+        self.padded.contains(&format!(" {p} ")) || (!p.contains(' ') && is_unspaced(p) && self.text.contains(p))
+    }
 }
 
 /// Marks a phrase word as a stem: "нөмір* ұмыт*" matches "нөмірін ұмытып қалдым" (Kazakh, Turkish

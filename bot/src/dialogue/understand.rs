@@ -109,6 +109,7 @@ impl Dialogue {
         let has_contact = !entities(parse, "phone").is_empty() || !entities(parse, "email").is_empty();
         let parsed = &parse.intent;
         let clear = clear_reading(parse, |name| self.script.is_small_talk(name));
+        let words = input.text.split_whitespace().count();
         let weak = parsed.name == oos || parsed.confidence < SLOT_OVERRIDE_CONFIDENCE;
         if let Some(aw) = memory.awaiting.as_ref().filter(|a| a.intent != super::SURVEY) {
             if !has_order && self.phrases.says(PhraseKind::Withdraw, input.text) {
@@ -121,7 +122,7 @@ impl Dialogue {
             let answers = weak || parsed.name == aw.intent;
             // "Order number 100032" or "it was 100011" answers "which order?" whatever the model
             // made of it; a longer message with a confident request of its own starts that request.
-            let names_the_order = parsed.name == self.order_status_intent() || input.text.split_whitespace().count() <= ANSWER_WORDS;
+            let names_the_order = parsed.name == self.order_status_intent() || words <= ANSWER_WORDS;
             match aw.slot.as_str() {
                 // A number also answers "which phone or e-mail?": it is what the contact was for.
                 "order_id" | "contact" if has_order && (answers || names_the_order || !self.script.action(&parsed.name).needs_order()) => {
@@ -187,7 +188,7 @@ impl Dialogue {
         // "A question about my money": a topic named without what about it, and no reading the
         // bot is sure of — ask which of the topic's requests it is, with one tap.
         if !has_order
-            && input.text.split_whitespace().count() <= TOPIC_WORDS
+            && words <= TOPIC_WORDS
             && (parsed.name == oos || self.script.is_small_talk(&parsed.name) || (!parsed.is_sure() && !clear))
         {
             let options = self.topic_options(input.text);
@@ -201,7 +202,7 @@ impl Dialogue {
             let runner_up = parse.ranking.iter().find(|r| {
                 r.name != parsed.name && !self.script.is_small_talk(&r.name) && r.name != oos && self.script.action(&r.name) != Action::Close
             });
-            let floor = if input.text.split_whitespace().count() >= REQUEST_WORDS { SECOND_INTENT_BEHIND_SMALL_TALK } else { SECOND_INTENT_CONFIDENCE };
+            let floor = if words >= REQUEST_WORDS { SECOND_INTENT_BEHIND_SMALL_TALK } else { SECOND_INTENT_CONFIDENCE };
             if let Some(r) = runner_up.filter(|r| r.confidence >= floor) {
                 return Resolved::act(&r.name, r.is_sure());
             }
@@ -248,10 +249,11 @@ impl Dialogue {
         Resolved { address, ..Resolved::act(&parsed.name, true) }
     }
 
-    /// Whether acting on a clear but below-threshold reading of `intent` costs nothing if it is wrong:
-    /// the next step only informs (delivery prices, the return policy) or asks (which order?). A clarification
-    /// would cost the customer a turn for the same outcome. Handoffs, goodbyes and language changes,
-    /// and order actions with the order already given, still need the intent's own threshold.
+    /// Whether acting on a clear but below-threshold reading of `intent` costs nothing if it is
+    /// wrong: the next step only informs (delivery prices, the return policy) or asks (which
+    /// order?). A clarification would cost the customer a turn for the same outcome. Handoffs,
+    /// goodbyes and language changes, and order actions with the order already given, still need
+    /// the intent's own threshold.
     fn harmless_step(&self, intent: &str, has_order: bool) -> bool {
         let action = self.script.action(intent);
         let harmless = action == Action::Reply || (action.needs_order() && !has_order);

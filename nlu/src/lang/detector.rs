@@ -398,8 +398,6 @@ fn dominant_script(words: &[Vec<char>]) -> Option<Script> {
     }
 }
 
-/// Letters that belong to one candidate only, counted per word: a clear majority of such words
-/// decides without statistics.
 /// The confidence of a decision for Uzbek written in Cyrillic.
 const UZBEK_CYRILLIC_CONFIDENCE: f32 = 0.9;
 
@@ -426,6 +424,8 @@ fn uzbek_cyrillic(words: &[Vec<char>]) -> bool {
     letters || stems >= 2
 }
 
+/// Letters that belong to one candidate only, counted per word: a clear majority of such words
+/// decides without statistics.
 fn rule_decision(words: &[Vec<char>], candidates: &[Lang]) -> Option<Lang> {
     let mut votes: Vec<(Option<Lang>, usize)> = Vec::new();
     let mut bump = |key: Option<Lang>| match votes.iter_mut().find(|(k, _)| *k == key) {
