@@ -27,7 +27,9 @@
     open: 'Open chat', close: 'Close chat', placeholder: 'Type your message…', send: 'Send',
     retry: 'Retry', connecting: 'Connecting…', reconnecting: 'Connection lost. Reconnecting…',
     offline: 'You are offline. Your messages will be sent when the connection is back.',
-    state_waiting_agent: 'Waiting for an agent. Someone will join shortly.',
+    state_waiting_agent: 'Waiting for an agent.',
+    queue_status: 'Waiting for an agent · number {position} in the queue · about {minutes} min',
+    queue_no_agent: 'Waiting for an agent · number {position} in the queue · nobody who speaks your language is online yet',
     state_with_agent: 'You are chatting with an agent.',
     state_closed: 'This conversation has ended. Write to us any time if you have more questions.',
     typing: 'Typing…', language_label: 'Language', messages_label: 'Chat messages',
@@ -62,6 +64,7 @@
   var outbox = loadJSON(K_OUTBOX);
   if (!Array.isArray(outbox)) outbox = [];
   var convState = 'bot';
+  var queue = null;                // {position, expected_wait_seconds, agents_online_for_language} while waiting
   var byId = new Map();            // message id -> element, for de-duplication
   var maxId = 0;
   var live = liveSocket({
@@ -79,7 +82,7 @@
     },
     onFrame: function (d) {
       if (d.type === 'message') renderMessage(d.message);
-      else if (d.type === 'state') applyState(d.state);
+      else if (d.type === 'state') applyState(d.state, d.queue);
       else if (d.type === 'typing') showTyping(d.role);
     },
     onRefused: function () { return sync(); } // a GET tells whether the session is gone
@@ -285,13 +288,25 @@
     if (!navigator.onLine) key = 'offline';
     else if (session && live.status() !== 'open') key = live.status();
     else if (convState !== 'bot') key = 'state_' + convState;
-    ui.status.textContent = key ? t(key) : '';
+    var text = key ? t(key) : '';
+    // While waiting: the same place and estimate the bot's messages give.
+    if (key === 'state_waiting_agent' && queue && queue.position) {
+      var known = queue.expected_wait_seconds != null;
+      key = known ? 'queue_status' : 'queue_no_agent';
+      text = t(key).replace('{position}', String(queue.position))
+        .replace('{minutes}', known ? String(Math.max(1, Math.ceil(queue.expected_wait_seconds / 60))) : '');
+    }
+    ui.status.textContent = text;
     ui.status.hidden = !key;
     ui.status.setAttribute('data-kind', key || '');
   }
-  function applyState(s) {
+  function applyState(s, q) {
     if (STATES.indexOf(s) < 0) return;
     convState = s;
+    // A state without a queue keeps the last one known while still waiting (a message's answer
+    // carries it; a reconnect's history too).
+    if (s !== 'waiting_agent') queue = null;
+    else if (q && typeof q === 'object') queue = q;
     ui.root.setAttribute('data-state', s);
     renderStatus();
   }
@@ -441,7 +456,7 @@
     var s = session;
     syncing = api('GET', sessionPath('/messages' + (maxId ? '?after=' + maxId : ''))).then(function (d) {
       if (s !== session) return;
-      renderMessages(d.messages); applyState(d.state);
+      renderMessages(d.messages); applyState(d.state, d.queue);
     }, function (e) {
       if (s === session && (e.status === 401 || e.status === 404)) dropSession();
     });
@@ -490,7 +505,7 @@
       return api('POST', sessionPath('/messages'), body);
     }).then(function (d) {
       done(item);
-      renderMessages(d.messages); applyState(d.state);
+      renderMessages(d.messages); applyState(d.state, d.queue);
       if (errorKey) clearError();
       retryAttempt = 0;
       next();
@@ -547,7 +562,7 @@
     // Restore the conversation first so resent outbox messages land after the history.
     var restore = session
       ? api('GET', sessionPath('/messages')).then(function (d) {
-          renderMessages(d.messages); applyState(d.state);
+          renderMessages(d.messages); applyState(d.state, d.queue);
         }, function (e) { if (e.status === 401 || e.status === 404) dropSession(); })
       : Promise.resolve();
     restore.then(function () { live.connect(); flush(); });

@@ -14,7 +14,7 @@ use crate::store::Store;
 /// A later conversation of the same customer within this window means the first did not resolve.
 const FCR_WINDOW_MS: i64 = 7 * DAY_MS;
 /// Service level: the first agent reply within this many seconds of the handoff.
-pub const SERVICE_LEVEL_SECONDS: f64 = 60.0;
+pub const SERVICE_LEVEL_SECONDS: f64 = komek_handoff::sla::TARGET_SECONDS;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Times {

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use komek_handoff::queue::QueueInfo;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -65,17 +66,30 @@ impl Channel {
     }
 
     /// After a commit: live frames to the session's open sockets, or a wake-up for the outbox worker.
-    pub fn publish(self, live: &Live, session_id: &str, messages: &[Message], state: Option<ConvState>) {
+    /// `state` is the conversation's state when it changed or the customer's place in the queue did.
+    pub fn publish(self, live: &Live, session_id: &str, messages: &[Message], state: Option<(ConvState, Option<QueueInfo>)>) {
         match self {
             Channel::Web => {
                 for m in messages {
                     live.hub.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
                 }
-                if let Some(state) = state {
-                    live.hub.publish(session_id, Arc::from(json!({"type": "state", "state": state}).to_string()));
+                if let Some((state, queue)) = state {
+                    self.publish_state(live, session_id, state, queue);
                 }
             }
             Channel::Telegram => live.outbox_wake.notify_one(),
+        }
+    }
+
+    /// The conversation's state (and, while waiting, the queue) to the session's open sockets; push
+    /// channels have no status line.
+    pub fn publish_state(self, live: &Live, session_id: &str, state: ConvState, queue: Option<QueueInfo>) {
+        if self == Channel::Web {
+            let mut frame = json!({"type": "state", "state": state});
+            if let Some(queue) = queue.filter(|_| state == ConvState::WaitingAgent) {
+                frame["queue"] = json!(queue);
+            }
+            live.hub.publish(session_id, Arc::from(frame.to_string()));
         }
     }
 

@@ -19,6 +19,7 @@ const DEFAULT_RATE_PER_SECOND: f64 = 2.0;
 const DEFAULT_AGENT_TOKEN_TTL_SECONDS: i64 = 43_200;
 /// An hour between purges.
 const DEFAULT_PURGE_INTERVAL_SECONDS: u64 = 3600;
+const DEFAULT_QUEUE_UPDATE_SECONDS: u64 = 60;
 /// A day for a session to say something.
 const DEFAULT_SILENT_SESSION_GRACE_SECONDS: i64 = 86_400;
 
@@ -71,6 +72,10 @@ pub struct Config {
     /// counting them), then customers with nothing left. Off by default.
     #[arg(long, env = "KOMEK_RETENTION_DAYS")]
     pub retention_days: Option<u32>,
+    /// A waiting customer is told again where they stand in the queue when it changes, at most once
+    /// in this many seconds.
+    #[arg(long, env = "KOMEK_QUEUE_UPDATE_SECONDS", default_value_t = DEFAULT_QUEUE_UPDATE_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub queue_update_seconds: u64,
     /// The Telegram channel, when a bot token is given.
     #[command(flatten)]
     pub telegram: Option<TelegramConfig>,
@@ -136,6 +141,7 @@ impl Config {
             purge_interval_seconds: DEFAULT_PURGE_INTERVAL_SECONDS,
             silent_session_grace_seconds: DEFAULT_SILENT_SESSION_GRACE_SECONDS,
             retention_days: None,
+            queue_update_seconds: DEFAULT_QUEUE_UPDATE_SECONDS,
             telegram: None,
         }
     }

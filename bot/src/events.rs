@@ -2,6 +2,7 @@
 //! conversation is one typed, timestamped, attributed event. Transcripts, conversation state and the
 //! customer's memory are folds over these events.
 
+use komek_handoff::queue::QueueInfo;
 use komek_handoff::{Reason, Role};
 use komek_nlu::Lang;
 use komek_nlu::Parse;
@@ -136,6 +137,8 @@ pub enum EventBody {
     Note { text: String, agent: String },
     /// The customer's answer to a survey question (`ces` 1–7, `csat` 1–5).
     SurveyAnswer { question: String, score: u8 },
+    /// What a waiting customer was told about the queue (with the message that told them).
+    QueueTold { queue: QueueInfo },
 }
 
 /// The kind of an event, as the `events.kind` column stores it (readers select by it).
@@ -155,6 +158,7 @@ pub enum EventKind {
     AgentJoined,
     Note,
     SurveyAnswer,
+    QueueTold,
 }
 
 impl EventKind {
@@ -174,6 +178,7 @@ impl EventKind {
             EventKind::AgentJoined => "agent_joined",
             EventKind::Note => "note",
             EventKind::SurveyAnswer => "survey_answer",
+            EventKind::QueueTold => "queue_told",
         }
     }
 }
@@ -195,6 +200,7 @@ impl EventBody {
             EventBody::AgentJoined { .. } => EventKind::AgentJoined,
             EventBody::Note { .. } => EventKind::Note,
             EventBody::SurveyAnswer { .. } => EventKind::SurveyAnswer,
+            EventBody::QueueTold { .. } => EventKind::QueueTold,
         }
     }
 
@@ -208,7 +214,7 @@ impl EventBody {
             | EventBody::ConversationStarted { .. }
             | EventBody::Language { reason: Switch::Explicit, .. } => "customer",
             EventBody::Parse { .. } => "nlu",
-            EventBody::BotMessage { .. } | EventBody::StateChanged { .. } | EventBody::HandoffRequested { .. } => "bot",
+            EventBody::BotMessage { .. } | EventBody::StateChanged { .. } | EventBody::HandoffRequested { .. } | EventBody::QueueTold { .. } => "bot",
             _ => "system",
         }
     }
@@ -264,13 +270,29 @@ pub struct Message {
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
-    /// `clarify`: the bot is not sure what the customer means and asks, one tap per meaning.
+    /// `clarify`: the bot is not sure what the customer means and asks, one tap per meaning;
+    /// `queue`: where a waiting customer stands in the queue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
 /// Reply keys of clarifications (the message's `kind` is `clarify`).
 const CLARIFY_KEYS: &[&str] = &["clarify", "clarify_noise"];
+/// Reply keys that tell a waiting customer where they stand (the message's `kind` is `queue`).
+const QUEUE_KEYS: &[&str] = &[
+    "handoff.waiting",
+    "handoff.no_agent_for_language",
+    "handoff.still_waiting",
+    "handoff.still_waiting_no_agent",
+    "handoff.noted",
+    "handoff.noted_no_agent",
+    "handoff.still_queued",
+    "handoff.queue_update",
+    "handoff.agent_available",
+    "handoff.queue_no_agent",
+    "handoff.wait_any",
+    "handoff.answer_later",
+];
 
 impl Event {
     pub fn message(&self) -> Option<Message> {
@@ -292,6 +314,7 @@ impl Event {
             },
             kind: match &self.body {
                 EventBody::BotMessage { key, .. } if CLARIFY_KEYS.contains(&key.as_str()) => Some("clarify".into()),
+                EventBody::BotMessage { key, .. } if QUEUE_KEYS.contains(&key.as_str()) => Some("queue".into()),
                 _ => None,
             },
         })

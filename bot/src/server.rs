@@ -109,15 +109,23 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone(), phrases });
     let handoff = load_handoff_settings(&content)?;
     let nlu = Arc::new(nlu);
-    let chat = Arc::new(Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second));
-    // Waiting times tick and offers to one agent expire: agents' queues are re-sent now and then.
+    let chat = Arc::new(
+        Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second)
+            .with_queue_updates(config.queue_update_seconds),
+    );
+    // Waiting times tick and offers to one agent expire: agents' queues are re-sent now and then;
+    // waiting customers are told of changes that came too soon after their last update.
     let ticker = {
         let chat = chat.clone();
+        let waiting_every = std::time::Duration::from_secs((config.queue_update_seconds / 6).clamp(1, 10));
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(QUEUE_REFRESH);
+            let mut agents_every = tokio::time::interval(QUEUE_REFRESH);
+            let mut waiting_every = tokio::time::interval(waiting_every);
             loop {
-                every.tick().await;
-                chat.refresh_queues().await;
+                tokio::select! {
+                    _ = agents_every.tick() => chat.refresh_queues().await,
+                    _ = waiting_every.tick() => chat.tell_waiting().await,
+                }
             }
         })
     };

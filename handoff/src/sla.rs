@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The service-level target: an agent's first reply within this many seconds of the handoff. The
+/// queue orders waiting customers against it and the reports measure it.
+pub const TARGET_SECONDS: f64 = 60.0;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaClock {
     /// Unix milliseconds.

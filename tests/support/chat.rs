@@ -30,6 +30,8 @@ pub struct Customer {
 pub struct Turn {
     pub messages: Vec<Value>,
     pub state: String,
+    /// Where the customer stands while waiting for a person (`null` otherwise).
+    pub queue: Value,
 }
 
 impl Turn {
@@ -107,7 +109,11 @@ impl Customer {
     async fn send(&self, body: Value) -> Turn {
         let (status, v) = self.post_raw(&body.to_string(), Some(&self.token)).await;
         assert_eq!(status, StatusCode::OK, "{body} -> {v}");
-        Turn { messages: v["messages"].as_array().cloned().unwrap_or_default(), state: v["state"].as_str().unwrap_or_default().to_string() }
+        Turn {
+            messages: v["messages"].as_array().cloned().unwrap_or_default(),
+            state: v["state"].as_str().unwrap_or_default().to_string(),
+            queue: v["queue"].clone(),
+        }
     }
 
     /// Posts any body with any token; returns the status and the JSON answer.
@@ -130,6 +136,14 @@ impl Customer {
         assert_eq!(r.status(), StatusCode::OK);
         let v: Value = r.json().await.unwrap();
         (v["messages"].as_array().cloned().unwrap_or_default(), v["state"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// The conversation's state and, while waiting, the `queue` object, as a reload shows them.
+    pub async fn standing(&self) -> (String, Value) {
+        let r = self.http.get(self.messages_url()).bearer_auth(&self.token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: Value = r.json().await.unwrap();
+        (v["state"].as_str().unwrap_or_default().to_string(), v["queue"].clone())
     }
 
     pub async fn websocket(&self) -> Live {
@@ -160,6 +174,27 @@ impl Live {
             match frame.expect("open socket").expect("frame") {
                 WsMessage::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
                 _ => continue,
+            }
+        }
+    }
+
+    /// The next JSON frame if one comes within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()?;
+            if let WsMessage::Text(t) = frame.expect("open socket").expect("frame") {
+                return Some(serde_json::from_str(t.as_str()).unwrap());
+            }
+        }
+    }
+
+    /// Frames up to and including the next `state` frame; returns it.
+    pub async fn until_state(&mut self) -> Value {
+        loop {
+            let f = self.next().await;
+            if f["type"] == "state" {
+                return f;
             }
         }
     }

@@ -53,7 +53,7 @@ impl Chat {
             }
         }
         drop(guard);
-        self.refresh_queues().await;
+        self.queue_changed().await;
         self.conversation_detail(agent, &conv.id).await
     }
 
@@ -147,7 +147,7 @@ impl Chat {
         *guard = Some(after);
         drop(guard);
         self.tell_owner(&conv.id, Some(&agent.id), &outcome.messages, Some(to));
-        self.refresh_queues().await;
+        self.queue_changed().await;
         Ok(to)
     }
 

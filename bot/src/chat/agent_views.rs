@@ -25,7 +25,10 @@ pub struct QueueItem {
     pub reason: Reason,
     pub rule: String,
     pub language: String,
+    /// The policy's priority.
     pub priority: u32,
+    /// Why it stands where it does: priority and waiting against the service-level target.
+    pub standing: komek_handoff::queue::Standing,
     pub waiting_seconds: i64,
     pub channel: String,
     pub matches_my_languages: bool,

@@ -2,12 +2,12 @@
 //! row with its brief and first offer, and what the customer is told about the wait.
 
 use komek_handoff::conversation::Signal;
-use komek_handoff::queue::{Waiting, position, route, someone_speaks};
+use komek_handoff::queue::{Waiting, route};
 use komek_handoff::{Brief, Escalation, Reason, build_brief};
 use komek_nlu::parse::EscalationReason;
 use komek_nlu::{Lang, Parse};
 
-use super::queue::waiting_of;
+use super::waiting::Telling;
 use super::{Chat, Unit};
 use crate::dialogue::{Memory, Resolved, Understood};
 use crate::error::BotError;
@@ -17,10 +17,6 @@ use crate::store::{HandoffRow, HandoffStatus, HandoffWrite};
 
 /// From this confidence a reading of "a person, please" hands over without asking what was meant.
 const PERSON_REQUEST_CONFIDENCE: f32 = 0.75;
-/// Expected wait per customer ahead when no claims were seen yet in the language.
-const DEFAULT_WAIT_SECONDS: f64 = 120.0;
-/// The shortest wait per customer ahead that the estimate assumes.
-const MIN_WAIT_SECONDS: f64 = 30.0;
 
 impl Chat {
     /// The policy's decision on the latest message; `memory` already holds it. Only what the bot is
@@ -80,23 +76,15 @@ impl Chat {
         let brief = self.brief(&unit.memory, &escalation, now);
         let loads: Vec<_> = self.agent_loads().await?.into_iter().map(|(_, l)| l).collect();
         let offered_to = route(lang.code(), &loads);
-        let mut waiting: Vec<Waiting> = self.store.queued_handoffs().await?.iter().map(waiting_of).collect();
-        waiting.push(Waiting {
+        let me = Waiting {
             id: id.clone(),
             language: lang.code().into(),
             priority: escalation.priority,
             requested_at: now,
             offered_to: offered_to.clone(),
             offered_at: offered_to.as_ref().map(|_| now),
-        });
-        let place = position(&id, &waiting, now).max(1);
-        let reply = if someone_speaks(lang.code(), &loads) {
-            let per_customer = self.store.recent_wait_seconds(lang.code()).await?.unwrap_or(DEFAULT_WAIT_SECONDS).max(MIN_WAIT_SECONDS);
-            let minutes = ((per_customer * place as f64) / 60.0).ceil().max(1.0) as u32;
-            self.dialogue.reply(lang, "handoff.waiting", &[("position", &place.to_string()), ("minutes", &minutes.to_string())], 0)
-        } else {
-            self.dialogue.reply(lang, "handoff.no_agent_for_language", &[], 0)
         };
+        let standing = self.standings(Some(me)).await?.remove(&id);
         tracing::info!(handoff = %id, reason = escalation.reason.as_str(), rule = %escalation.rule, offered_to = ?offered_to, "handoff opened");
         unit.write(HandoffWrite::Open(HandoffRow {
             id: id.clone(),
@@ -115,7 +103,7 @@ impl Chat {
             brief: serde_json::to_string(&brief)?,
         }));
         unit.record(EventBody::HandoffRequested { handoff_id: id, reason: escalation.reason, rule: escalation.rule, priority: escalation.priority });
-        unit.record(reply.said(lang));
+        self.tell_queue(unit, Telling::Opened, standing, lang);
         Ok(())
     }
 

@@ -20,11 +20,13 @@ mod sessions;
 mod survey;
 mod turn;
 mod unit;
+mod waiting;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use komek_handoff::Policy;
+use komek_handoff::queue::QueueInfo;
 use komek_handoff::texts::BriefTexts;
 use komek_nlu::{Lang, Nlu};
 
@@ -83,6 +85,12 @@ pub struct Chat {
     sessions: Mutex<HashMap<String, SessionRow>>,
     /// Open agent WebSockets per agent id: who is online.
     presence: Mutex<HashMap<String, usize>>,
+    /// A waiting customer is told about a change in the queue at most once in this many ms.
+    queue_update_ms: i64,
+    /// Per queued handoff: the standing last shown on the widget's status line, and the one last
+    /// told in a message (a cache of the log's `queue_told` events).
+    queue_pushed: Mutex<HashMap<String, QueueInfo>>,
+    queue_told: Mutex<HashMap<String, (QueueInfo, i64)>>,
 }
 
 /// The handoff policy and the brief's words per language, from `models/content`.
@@ -107,7 +115,23 @@ impl Chat {
             default_lang,
             slots: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
+            queue_update_ms: 60_000,
+            queue_pushed: Mutex::new(HashMap::new()),
+            queue_told: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Tells waiting customers about a change in the queue at most once in `seconds`.
+    pub fn with_queue_updates(mut self, seconds: u64) -> Self {
+        self.queue_update_ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// The queue changed (a handoff came, went or was taken; an agent came or went): agents get
+    /// their queues and waiting customers where they stand.
+    pub async fn queue_changed(&self) {
+        self.refresh_queues().await;
+        self.tell_waiting().await;
     }
 
     pub fn hub(&self) -> &Hub {

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use komek_handoff::queue::{AgentLoad, Waiting, effective_priority, order_for};
+use komek_handoff::queue::{AgentLoad, Standing, Waiting, order_for};
+use komek_handoff::sla::TARGET_SECONDS;
 use komek_handoff::Brief;
 use serde_json::json;
 
@@ -132,7 +133,7 @@ fn queue_view(agent: &Agent, rows: &[HandoffRow], active: &HashMap<String, u32>,
         capacity: agent.capacity,
     };
     let waiting: Vec<Waiting> = rows.iter().map(waiting_of).collect();
-    let ordered = order_for(&load, agent.is_supervisor(), &waiting, now);
+    let ordered = order_for(&load, agent.is_supervisor(), &waiting, TARGET_SECONDS, now);
     let by_id: HashMap<&str, &HandoffRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut out = Vec::new();
     for w in ordered {
@@ -144,7 +145,8 @@ fn queue_view(agent: &Agent, rows: &[HandoffRow], active: &HashMap<String, u32>,
             reason: row.reason,
             rule: row.rule.clone(),
             language: row.language.clone(),
-            priority: effective_priority(w, now),
+            priority: w.priority,
+            standing: Standing::of(w, TARGET_SECONDS, now),
             waiting_seconds: ((now - row.requested_at) / 1000).max(0),
             channel: brief.channel.clone(),
             matches_my_languages: load.speaks(&row.language),

@@ -2,6 +2,7 @@
 //! token; a Telegram chat's session is created on its first message. Each starts a customer and
 //! their first conversation, all in the log before anything is answered.
 
+use komek_handoff::queue::QueueInfo;
 use komek_nlu::Lang;
 use komek_nlu::lang::{ConversationLanguage, LanguageHint, Switch};
 
@@ -154,10 +155,17 @@ impl Chat {
     }
 
     /// The session's messages after `after`, and its current state.
-    pub async fn history(&self, session: &SessionRow, after: i64) -> Result<(Vec<Message>, ConvState), BotError> {
+    /// The session's messages after event `after`, the current conversation's state and, while it
+    /// waits for a person, where it stands in the queue.
+    pub async fn history(&self, session: &SessionRow, after: i64) -> Result<(Vec<Message>, ConvState, Option<QueueInfo>), BotError> {
         let events = self.store.session_messages(&session.id, after).await?;
-        let state = self.store.current_conversation_of_session(&session.id).await?.map_or(ConvState::Bot, |c| c.state);
-        Ok((events.iter().filter_map(Event::message).collect(), state))
+        let conv = self.store.current_conversation_of_session(&session.id).await?;
+        let state = conv.as_ref().map_or(ConvState::Bot, |c| c.state);
+        let queue = match conv {
+            Some(c) if state == ConvState::WaitingAgent => self.queue_of(&c.id).await?,
+            _ => None,
+        };
+        Ok((events.iter().filter_map(Event::message).collect(), state, queue))
     }
 
     /// The customer picked a language (the widget's language menu).

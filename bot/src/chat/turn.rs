@@ -4,13 +4,14 @@
 
 use komek_nlu::lang::{LanguageDecision, Switch};
 
+use super::waiting::Telling;
 use super::{Chat, ORDERS_LIMITED, TurnOutcome, Unit, survey};
 use crate::clock::now_ms;
 use crate::dialogue::{Action, Input, Memory, Transition};
 use crate::error::BotError;
 use crate::events::{Attachment, ConvState, EventBody};
 use crate::secrets::new_id;
-use crate::store::{ConversationRow, ConversationWrite, SessionRow, Write};
+use crate::store::{ConversationRow, ConversationWrite, HandoffStatus, HandoffWrite, SessionRow, Write};
 
 /// A customer's message as it arrives from a channel.
 pub struct Incoming<'a> {
@@ -48,17 +49,22 @@ impl Chat {
                 }
             }
         };
-        let new_handoff = unit.state_change() == Some(ConvState::WaitingAgent);
+        let queue_moved = unit.memory.state == ConvState::WaitingAgent || unit.state_change().is_some();
         let mut unit = unit;
         let notices = std::mem::take(&mut unit.notices);
         let (memory, outcome) = self.commit(unit).await?;
-        let (conversation, owner, in_queue) = (memory.conversation_id.clone(), memory.agent.clone(), memory.state == ConvState::WaitingAgent);
+        let (conversation, owner) = (memory.conversation_id.clone(), memory.agent.clone());
         *guard = Some(memory);
         drop(guard);
         self.tell_owner(&conversation, owner.as_deref(), &outcome.messages, outcome.changed);
         self.deliver_link_notices(notices).await;
-        if new_handoff || in_queue {
-            self.refresh_queues().await;
+        // A handoff came or went, or a waiting customer's brief changed.
+        if queue_moved {
+            self.queue_changed().await;
+        }
+        let mut outcome = outcome;
+        if outcome.state == ConvState::WaitingAgent {
+            outcome.queue = self.queue_of(&conversation).await?;
         }
         Ok(outcome)
     }
@@ -117,15 +123,29 @@ impl Chat {
         for (i, r) in reply.replies.into_iter().enumerate() {
             unit.record(r.said_with(reply_lang, answered.clone(), if i == last { reply.awaiting.clone() } else { None }));
         }
+        if let Some(note) = reply.queue_note {
+            let standing = self.queue_of(&unit.memory.conversation_id).await?;
+            self.tell_queue(&mut unit, Telling::Note(note), standing, reply_lang);
+        }
         let was = unit.memory.state;
+        let handoff = unit.memory.handoff_id.clone();
         match reply.transition {
             Some(t) if t.state() != was => {
                 unit.record(EventBody::StateChanged { from: was, to: t.state(), reason: t.why().into() });
-                if let Transition::HandOff(reason) = t {
+                match t {
                     // The policy's decision, or the dialogue's own (e.g. an address change after
                     // shipping); the brief is built from the conversation including this turn.
-                    let escalation = escalation.unwrap_or_else(|| self.dialogue_escalation(reason));
-                    self.open_handoff(&mut unit, escalation, lang).await?;
+                    Transition::HandOff(reason) => {
+                        let escalation = escalation.unwrap_or_else(|| self.dialogue_escalation(reason));
+                        self.open_handoff(&mut unit, escalation, lang).await?;
+                    }
+                    Transition::Withdraw => {
+                        if let Some(id) = handoff {
+                            tracing::info!(handoff = %id, "handoff withdrawn by the customer");
+                            unit.write(HandoffWrite::Status { id, status: HandoffStatus::Withdrawn, at: unit.now });
+                        }
+                    }
+                    Transition::Close => {}
                 }
             }
             _ if was.with_people() => self.refresh_brief(&mut unit),

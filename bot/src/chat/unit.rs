@@ -28,6 +28,8 @@ pub struct TurnOutcome {
     pub state: ConvState,
     /// The state the unit moved the conversation to, if it did.
     pub changed: Option<ConvState>,
+    /// Where the customer stands in the queue, while they wait for a person.
+    pub queue: Option<komek_handoff::queue::QueueInfo>,
 }
 
 impl Unit {
@@ -83,16 +85,25 @@ impl Chat {
             EventBody::StateChanged { to, .. } => Some(*to),
             _ => None,
         });
+        let queue = bodies.iter().rev().find_map(|b| match b {
+            EventBody::QueueTold { queue } => Some(*queue),
+            _ => None,
+        });
         let ids = self.store.writer.write(writes).await?;
         let messages: Vec<Message> = ids[first_event..]
             .iter()
             .zip(bodies.into_iter().zip(actors))
             .filter_map(|(id, (body, actor))| Event { id: *id, conversation_id: conversation_id.clone(), actor, at: now, body }.message())
             .collect();
+        if let (Some(queue), Some(handoff)) = (queue, &memory.handoff_id) {
+            self.queue_told.lock().expect("queue told").insert(handoff.clone(), (queue, now));
+            self.queue_pushed.lock().expect("queue pushed").insert(handoff.clone(), queue);
+        }
         if let Some(session) = &memory.session_id {
-            memory.channel.publish(&self.live, session, &messages, changed);
+            let state = (changed.is_some() || queue.is_some()).then_some((memory.state, queue));
+            memory.channel.publish(&self.live, session, &messages, state);
         }
         let state = memory.state;
-        Ok((memory, TurnOutcome { messages, state, changed }))
+        Ok((memory, TurnOutcome { messages, state, changed, queue: None }))
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use komek_handoff::conversation::{Conversation, PastContact, Role, Turn};
+use komek_handoff::queue::QueueInfo;
 use komek_handoff::{CustomerInfo, Escalation};
 use komek_nlu::Lang;
 use komek_nlu::lang::ConversationLanguage;
@@ -52,6 +53,8 @@ pub struct Memory {
     pub escalation: Option<Escalation>,
     /// Who the customer is (profile, channels).
     pub customer: CustomerInfo,
+    /// What the customer was last told about the queue while waiting, and when.
+    pub queue_told: Option<(QueueInfo, i64)>,
 }
 
 /// Reply keys that mean the bot did not understand or could not help.
@@ -97,6 +100,7 @@ impl Memory {
             handed_off: false,
             escalation: None,
             customer: CustomerInfo { id: conversation.customer_id.clone(), ..Default::default() },
+            queue_told: None,
         }
     }
 
@@ -187,10 +191,14 @@ impl Memory {
                 self.handed_off = true;
             }
             EventBody::AgentJoined { agent_id, .. } => self.agent = Some(agent_id.clone()),
+            EventBody::QueueTold { queue } => self.queue_told = Some((*queue, at)),
             EventBody::StateChanged { to, .. } => {
                 self.state = *to;
                 if *to != ConvState::Bot {
                     self.awaiting = None;
+                }
+                if *to != ConvState::WaitingAgent {
+                    self.queue_told = None;
                 }
                 if matches!(to, ConvState::Bot | ConvState::Closed) {
                     self.handoff_id = None;

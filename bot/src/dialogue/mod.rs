@@ -8,6 +8,7 @@ pub mod phrases;
 pub mod responses;
 pub mod script;
 mod understand;
+mod waiting;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ use responses::Responses;
 use phrases::Phrases;
 pub use script::{Action, Script};
 pub use understand::{ORDER_BUTTON, Resolved, Understood};
+pub use waiting::{QUEUE_BUTTONS, QueueNote};
 
 /// The customer's message as the dialogue sees it.
 pub struct Input<'a> {
@@ -78,6 +80,9 @@ pub struct Decision {
     /// The language of the replies, when not the conversation's (a customer writing in a language
     /// the bot does not speak is answered in English).
     pub reply_lang: Option<Lang>,
+    /// While the customer waits for a person: what to tell them about the queue after the replies
+    /// (the chat fills in where they stand).
+    pub queue_note: Option<QueueNote>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +91,8 @@ pub enum Transition {
     Close,
     /// A person takes over, for this reason.
     HandOff(Reason),
+    /// The customer no longer wants the person they were waiting for.
+    Withdraw,
 }
 
 impl Transition {
@@ -93,6 +100,7 @@ impl Transition {
         match self {
             Transition::Close => ConvState::Closed,
             Transition::HandOff(_) => ConvState::WaitingAgent,
+            Transition::Withdraw => ConvState::Bot,
         }
     }
 
@@ -101,6 +109,7 @@ impl Transition {
         match self {
             Transition::Close => "customer_goodbye",
             Transition::HandOff(reason) => reason.as_str(),
+            Transition::Withdraw => "customer_withdrew",
         }
     }
 }
@@ -117,31 +126,29 @@ impl Dialogue {
     /// [`Dialogue::resolve`]; `escalation` is the handoff policy's reason when it decided that a
     /// person takes over.
     pub async fn respond(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved, escalation: Option<Reason>) -> Result<Decision, BotError> {
+        match memory.state {
+            // While a person handles the conversation the bot stays silent; the messages are in the
+            // log for the agent.
+            ConvState::WithAgent => {
+                let mut d = Decision::default();
+                remember(&mut d, memory, input);
+                remember_order(&mut d, memory, input);
+                Ok(d)
+            }
+            ConvState::WaitingAgent => self.respond_waiting(memory, input, resolved).await,
+            _ => self.answer(memory, input, resolved, escalation).await,
+        }
+    }
+
+    /// The bot's answer to a message while it handles the conversation itself.
+    async fn answer(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved, escalation: Option<Reason>) -> Result<Decision, BotError> {
         let mut d = Decision::default();
         let lang = input.lang;
         let pick = pick(memory);
-        for kind in ["phone", "email"] {
-            if let Some(v) = entities(input.parse, kind).into_iter().next().filter(|v| memory.facts.get(kind) != Some(v)) {
-                d.facts.push((kind.to_string(), v));
-            }
-        }
-        let given: Vec<String> = entities(input.parse, "order_id");
-        let remember_order = |d: &mut Decision| {
-            if let [id] = given.as_slice()
-                && memory.facts.get("order_id") != Some(id)
-            {
-                d.facts.push(("order_id".into(), id.clone()));
-            }
-        };
-        // While a person handles (or is about to handle) the conversation, the bot stays silent;
-        // the messages are in the log for the agent.
-        if memory.state.with_people() {
-            remember_order(&mut d);
-            return Ok(d);
-        }
+        remember(&mut d, memory, input);
         d.intent = resolved.intent.clone();
         if let Some(reason) = escalation {
-            remember_order(&mut d);
+            remember_order(&mut d, memory, input);
             self.hand_off(&mut d, lang, reason, pick);
             return Ok(d);
         }
@@ -283,6 +290,25 @@ impl Dialogue {
 /// consecutive answers vary. `memory` already holds this message.
 fn pick(memory: &Memory) -> usize {
     memory.customer_messages.saturating_sub(1) as usize
+}
+
+/// The phone and e-mail the message gives, when new.
+fn remember(d: &mut Decision, memory: &Memory, input: &Input<'_>) {
+    for kind in ["phone", "email"] {
+        if let Some(v) = entities(input.parse, kind).into_iter().next().filter(|v| memory.facts.get(kind) != Some(v)) {
+            d.facts.push((kind.to_string(), v));
+        }
+    }
+}
+
+/// The order the message names, when it names exactly one and it is new.
+fn remember_order(d: &mut Decision, memory: &Memory, input: &Input<'_>) {
+    if let [id] = entities(input.parse, "order_id").as_slice()
+        && memory.facts.get("order_id") != Some(id)
+        && !d.facts.iter().any(|(n, v)| n == "order_id" && v == id)
+    {
+        d.facts.push(("order_id".into(), id.clone()));
+    }
 }
 
 /// The values of the entities of `kind` in the parse, in order, without repeats.

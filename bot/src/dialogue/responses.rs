@@ -77,6 +77,17 @@ pub const REPLY_KEYS: &[&str] = &[
     "handoff.agent_joined",
     "handoff.back_to_bot",
     "handoff.closed",
+    "handoff.still_waiting",
+    "handoff.still_waiting_no_agent",
+    "handoff.noted",
+    "handoff.noted_no_agent",
+    "handoff.still_queued",
+    "handoff.queue_update",
+    "handoff.agent_available",
+    "handoff.queue_no_agent",
+    "handoff.withdrawn",
+    "handoff.wait_any",
+    "handoff.answer_later",
     "survey.ces",
     "survey.csat",
     "survey.thanks",
@@ -107,6 +118,9 @@ pub const BUTTON_KEYS: &[&str] = &[
     "notify_me",
     "yes",
     "no",
+    "queue_wait_any",
+    "queue_bot",
+    "queue_later",
 ];
 
 pub const STATUS_KEYS: &[&str] = &["created", "paid", "shipped", "delivered", "cancelled", "refund_pending", "refund_done"];
@@ -550,7 +564,7 @@ mod tests {
     }
 
     fn waiting(r: &Responses, lang: Lang, minutes: u32) -> String {
-        r.reply(lang, "handoff.waiting", &[("position", "3"), ("minutes", &minutes.to_string())], 0)
+        r.reply(lang, "handoff.queue_update", &[("position", "3"), ("minutes", &minutes.to_string())], 0)
     }
 
     #[test]

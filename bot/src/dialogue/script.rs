@@ -31,6 +31,12 @@ impl Action {
     pub fn needs_order(self) -> bool {
         matches!(self, Action::OrderStatus | Action::RefundStatus | Action::Return | Action::ChangeAddress | Action::Subscribe)
     }
+
+    /// Actions the bot may still take while the customer waits for a person: answers and look-ups
+    /// that neither end the conversation nor need a person.
+    pub fn routine(self) -> bool {
+        matches!(self, Action::Reply | Action::LanguageChange) || (self.needs_order() && self != Action::ChangeAddress)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -63,6 +69,8 @@ pub struct Script {
     /// Reply key → button ids, with "menu" expanded.
     buttons: HashMap<String, Vec<String>>,
     out_of_scope: String,
+    /// Intents that ask for a person (intents.toml `handoff`).
+    person: Vec<String>,
     /// Sorted by name: topics are offered in a stable order.
     topics: BTreeMap<String, Vec<String>>,
 }
@@ -115,7 +123,8 @@ impl Script {
         }
         let labels: Vec<&str> = buttons.values().flatten().map(String::as_str).collect();
         responses.check_used(&replies, &labels)?;
-        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope, topics: file.topics })
+        let person = intents.iter().filter(|d| d.handoff).map(|d| d.name.clone()).collect();
+        Ok(Self { intents: file.intents.into_iter().collect(), buttons, out_of_scope, person, topics: file.topics })
     }
 
     pub fn action(&self, intent: &str) -> Action {
@@ -124,6 +133,11 @@ impl Script {
 
     pub fn is_small_talk(&self, intent: &str) -> bool {
         self.intents.get(intent).is_some_and(|e| e.small_talk)
+    }
+
+    /// Whether the intent is a request for a person.
+    pub fn asks_for_person(&self, intent: &str) -> bool {
+        self.person.iter().any(|p| p == intent)
     }
 
     pub fn knows(&self, intent: &str) -> bool {

@@ -175,9 +175,21 @@ async fn the_policy_decides_a_handoff_and_the_bot_falls_silent_while_people_hand
     assert_eq!(r.transition, Some(Transition::HandOff(Reason::CustomerRequest)));
 
     m.fold("c_1", 2, &EventBody::StateChanged { from: ConvState::Bot, to: ConvState::WaitingAgent, reason: "customer_request".into() });
-    let silent = say(&d, &mut m, "it's about 100017", &parse("order_status", 0.9, Some("100017")), None).await;
-    assert!(silent.replies.is_empty() && silent.transition.is_none());
-    assert_eq!(silent.facts, [("order_id".to_string(), "100017".to_string())], "the agent gets the number");
+    // While waiting, a routine question is still answered, and the request for a person stands.
+    let waiting = say(&d, &mut m, "where is 100017?", &parse("order_status", 0.9, Some("100017")), None).await;
+    assert_eq!(waiting.replies.len(), 1, "{waiting:?}");
+    assert!(waiting.replies[0].key.starts_with("order_status."), "{waiting:?}");
+    assert_eq!((waiting.transition, waiting.queue_note), (None, Some(QueueNote::StillQueued)));
+    // A complaint is passed on to the person coming, who is asked for again.
+    let noted = say(&d, &mut m, "this is outrageous", &parse("complaint", 0.9, None), None).await;
+    assert!(noted.replies.is_empty() && noted.transition.is_none() && noted.queue_note == Some(QueueNote::Noted), "{noted:?}");
+    let again = say(&d, &mut m, "a person please", &parse("human_agent", 0.95, None), None).await;
+    assert_eq!(again.queue_note, Some(QueueNote::StillWaiting));
+
+    m.fold("c_1", 3, &EventBody::StateChanged { from: ConvState::WaitingAgent, to: ConvState::WithAgent, reason: "agent_claimed".into() });
+    let silent = say(&d, &mut m, "it's about 100018", &parse("order_status", 0.9, Some("100018")), None).await;
+    assert!(silent.replies.is_empty() && silent.transition.is_none() && silent.queue_note.is_none());
+    assert_eq!(silent.facts, [("order_id".to_string(), "100018".to_string())], "the agent gets the number");
 }
 
 #[tokio::test]

@@ -191,6 +191,7 @@ async fn websocket(State(state): State<AppState>, AgentAuth { agent, token }: Ag
 async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     let events = state.chat.agent_events(&agent.id);
     state.chat.agent_online(&agent.id, true);
+    state.chat.tell_waiting().await;
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
     let first = json!({"type": "queue", "handoffs": handoffs}).to_string();
     super::live::pump(socket, events, Some(first), |text| {
@@ -210,6 +211,7 @@ async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     })
     .await;
     state.chat.agent_online(&agent.id, false);
+    state.chat.queue_changed().await;
 }
 
 /// `GET /api/v1/agent/files/telegram/{file_id}`: a file a customer sent in Telegram, for agents who

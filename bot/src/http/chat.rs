@@ -9,6 +9,7 @@ use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use komek_handoff::queue::QueueInfo;
 use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -62,6 +63,9 @@ struct SessionCreated {
 struct Transcript {
     messages: Vec<Message>,
     state: ConvState,
+    /// While the conversation waits for a person (API.md "Waiting for an agent").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue: Option<QueueInfo>,
 }
 
 /// A profile field: trimmed, empty as none, and not too long.
@@ -112,7 +116,7 @@ async fn send_message(
     JsonBody(req): JsonBody<SendMessage>,
 ) -> Result<Json<Transcript>, ApiError> {
     let outcome = customer_message(&state, address, &session, &req.text, req.button.as_deref()).await?;
-    Ok(Json(Transcript { messages: outcome.messages, state: outcome.state }))
+    Ok(Json(Transcript { messages: outcome.messages, state: outcome.state, queue: outcome.queue }))
 }
 
 #[derive(Deserialize)]
@@ -127,8 +131,8 @@ async fn history(
     CustomerSession(session): CustomerSession,
     JsonQuery(q): JsonQuery<HistoryQuery>,
 ) -> Result<Json<Transcript>, ApiError> {
-    let (messages, conv_state) = state.chat.history(&session, q.after.unwrap_or(0)).await?;
-    Ok(Json(Transcript { messages, state: conv_state }))
+    let (messages, conv_state, queue) = state.chat.history(&session, q.after.unwrap_or(0)).await?;
+    Ok(Json(Transcript { messages, state: conv_state, queue }))
 }
 
 #[derive(Deserialize)]

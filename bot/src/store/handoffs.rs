@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use komek_handoff::Reason;
+use komek_handoff::queue::Pace;
 use serde::{Deserialize, Serialize};
 
 use super::Store;
@@ -18,6 +19,8 @@ pub enum HandoffStatus {
     Claimed,
     Released,
     Closed,
+    /// The customer no longer wanted a person before one took it.
+    Withdrawn,
 }
 
 impl HandoffStatus {
@@ -27,6 +30,7 @@ impl HandoffStatus {
             HandoffStatus::Claimed => "claimed",
             HandoffStatus::Released => "released",
             HandoffStatus::Closed => "closed",
+            HandoffStatus::Withdrawn => "withdrawn",
         }
     }
 }
@@ -34,7 +38,7 @@ impl HandoffStatus {
 impl TryFrom<String> for HandoffStatus {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        [HandoffStatus::Queued, HandoffStatus::Claimed, HandoffStatus::Released, HandoffStatus::Closed]
+        [HandoffStatus::Queued, HandoffStatus::Claimed, HandoffStatus::Released, HandoffStatus::Closed, HandoffStatus::Withdrawn]
             .into_iter()
             .find(|h| h.as_str() == s)
             .ok_or_else(|| format!("unknown handoff status {s:?}"))
@@ -171,15 +175,33 @@ impl Store {
         Ok(rows.into_iter().map(|(id, n)| (id, n.max(0) as u32)).collect())
     }
 
-    /// Average seconds from handoff to claim over the last claims in a language (for the wait estimate).
-    pub async fn recent_wait_seconds(&self, language: &str) -> Result<Option<f64>, BotError> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT requested_at, claimed_at FROM handoffs WHERE language = $1 AND claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20",
+    /// How fast handoffs in `language` were taken lately, and how long agents' conversations lasted:
+    /// the quick quarter of recent waits (a claim while agents were free, not time spent behind
+    /// others) and the mean length of recent conversations with an agent. Defaults when there is
+    /// no history yet.
+    pub async fn recent_pace(&self, language: &str) -> Result<Pace, BotError> {
+        let waits: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT requested_at, claimed_at FROM handoffs WHERE language = $1 AND claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 40",
         )
         .bind(language)
         .fetch_all(&self.pool)
         .await?;
-        let waits: Vec<f64> = rows.iter().map(|(requested, claimed)| (claimed - requested) as f64 / 1000.0).collect();
-        Ok((!waits.is_empty()).then(|| waits.iter().sum::<f64>() / waits.len() as f64))
+        let lengths: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT claimed_at, closed_at FROM handoffs WHERE claimed_at IS NOT NULL AND closed_at IS NOT NULL AND status = 'closed' \
+             ORDER BY closed_at DESC LIMIT 40",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut pace = Pace::default();
+        let mut waits: Vec<f64> = waits.iter().map(|(r, c)| (c - r).max(0) as f64 / 1000.0).collect();
+        if !waits.is_empty() {
+            waits.sort_by(f64::total_cmp);
+            pace.claim_seconds = waits[waits.len() / 4].clamp(10.0, 600.0);
+        }
+        if !lengths.is_empty() {
+            let mean = lengths.iter().map(|(c, e)| (e - c).max(0) as f64 / 1000.0).sum::<f64>() / lengths.len() as f64;
+            pace.handle_seconds = mean.clamp(60.0, 3600.0);
+        }
+        Ok(pace)
     }
 }

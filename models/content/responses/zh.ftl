@@ -71,16 +71,27 @@ language_name = 中文
 ask_contact = 没关系。请发送下单时使用的手机号或电子邮箱，我来帮您查找。
 contact_not_found = 没有找到该手机号或邮箱下的订单。请核对一下，或者找到订单号后发给我。同事也可以帮您。
 which_order = 您说的是哪个订单？请点选一个，或直接发送订单号。
-handoff-customer_request = 好的，正在为您转接人工客服。
-handoff-negative_emotion = 非常抱歉给您带来不便。人工客服马上为您处理。
+handoff-customer_request = 好的，我将为您转交人工客服处理。
+handoff-negative_emotion = 非常抱歉给您带来不便。我会把对话转交给人工客服，由同事接手为您处理。
 handoff-sensitive_intent = 您的请求将由人工客服处理，客服已经能看到相关详情，您无需重复说明。
 handoff-repeated_misunderstanding = 抱歉，我没能理解您的问题。我将把对话转给客服人员，他们可以看到您之前发送的所有内容。
 handoff-repeat_contact = 我看到您之前已就这个订单联系过我们。我将把对话转给客服人员，他们能看到全部记录，您无需重复说明。
-handoff-waiting = 人工客服将尽快回复您。您目前排在第 { $position } 位，预计等待约 { $minutes } 分钟。
-handoff-no_agent_for_language = 目前没有会说中文的客服在线。您的请求仍在排队中，我们会尽快在这里回复您（可能会使用其他语言）。
+handoff-waiting = 您正在排队等待人工客服：目前排在第 { $position } 位，预计等待约 { $minutes } 分钟。等待期间，您可以继续在这里留言：客服会看到您发送的内容，简单的问题我也可以为您解答。
+handoff-no_agent_for_language = 目前没有会说中文的客服在线，因此我无法承诺等待时间。您可以继续等待客服（对方可能会用其他语言回复），也可以继续和我对话，或者稍后在本聊天中接收回复。
 handoff-agent_joined = { $agent } 已加入对话。
 handoff-back_to_bot = 人工客服已将对话转回给我。还有什么可以帮您的吗？
 handoff-closed = 本次对话已结束，感谢您的联系！
+handoff-still_waiting = 您已在排队等待人工客服：目前排在第 { $position } 位，预计等待约 { $minutes } 分钟。您可以继续在这里留言，客服都能看到。
+handoff-still_waiting_no_agent = 您已在排队等待人工客服：目前排在第 { $position } 位。目前没有会说中文的客服在线，因此我无法承诺等待时间——一旦有客服上线，我们会在这里回复您。
+handoff-noted = 已记下，我会转告客服，客服接入后就能看到。您目前排在第 { $position } 位，预计等待约 { $minutes } 分钟。
+handoff-noted_no_agent = 已记下，我会转告客服，客服接入后就能看到。目前没有会说中文的客服在线；一旦有客服上线，我们会在这里回复您。
+handoff-still_queued = 您的人工客服请求仍然有效：目前排在第 { $position } 位。
+handoff-queue_update = 排队进度更新：您现在排在第 { $position } 位，预计等待约 { $minutes } 分钟。
+handoff-agent_available = 现在有会说中文的客服在线了。您目前排在第 { $position } 位，预计等待约 { $minutes } 分钟。
+handoff-queue_no_agent = 目前没有会说中文的客服在线。您的请求仍在排队中（第 { $position } 位），一旦有客服上线，我们会在这里回复您。
+handoff-withdrawn = 好的，已为您取消人工客服请求。还有什么可以帮您的吗？
+handoff-wait_any = 好的：将由第一位空闲的客服回复您，可能会使用其他语言。您目前排在第 { $position } 位。
+handoff-answer_later = 好的，您的请求将继续排队。您可以关闭聊天窗口，客服的回复会保留在这里等您查看。
 survey-ces = 解决您的问题有多容易？请从 1（非常困难）到 7（非常容易）中选择一个分数。
 survey-csat = 您对本次服务的满意程度如何？请从 1 到 5 打分（1 = 非常不满意，5 = 非常满意）。
 survey-thanks = { $variant ->
@@ -110,6 +121,9 @@ button-yes = 是
 button-no = 否
 button-something_else = 其他
 button-another_order = 其他订单
+button-queue_wait_any = 等待其他语言客服
+button-queue_bot = 继续与智能助手对话
+button-queue_later = 稍后回复我
 
 ## Order status names
 
