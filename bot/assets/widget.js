@@ -1,6 +1,8 @@
 /* Komek chat widget — embed with:
  *   <script src="https://HOST/widget.js" defer></script>
- * Optional attributes: data-locale="kk" (forces the UI language), data-api="https://HOST".
+ * Optional attributes: data-locale="kk" (the UI language, instead of the browser's), data-api="https://HOST".
+ * The UI language is, first to last: the one the customer picked in the language menu, the language
+ * the bot speaks in the conversation, data-locale, the browser's languages.
  * Plain ES2018, no dependencies. Untrusted text (bot/agent/customer/button labels/UI strings)
  * is only ever written with textContent, never innerHTML.
  * Served with ../shared/socket.js inlined before it in one private scope (bot/src/http/assets.rs):
@@ -19,6 +21,7 @@
   var STATES = ['bot', 'waiting_agent', 'with_agent', 'closed'];
   var MAX_CHARS = 4000;
   var TYPING_MS = 4000;
+  var TYPING_SEND_MS = 3000;
   var K_SESSION = 'komek.session', K_LANG = 'komek.lang', K_OPEN = 'komek.open', K_OUTBOX = 'komek.outbox';
 
   // Used until (or if never) /widget/i18n.json arrives, so the widget is never blank.
@@ -57,8 +60,10 @@
   }
 
   // ---------- state ----------
-  var i18n = null;                 // {default, languages:{code:{name,dir,ui}}} once loaded
+  var i18n = null;                 // {default, languages:{code:{name,dir,ui,greeting,menu}}} once loaded
   var lang = 'en', langExplicit = false;
+  var langPicked = false;          // the customer chose the UI language in the menu: nothing overrides it
+  var convLang = null;             // the language of the bot's newest message
   var session = loadJSON(K_SESSION);
   if (!session || !session.session_id || !session.token) session = null;
   var outbox = loadJSON(K_OUTBOX);
@@ -96,9 +101,11 @@
   function shipped() { return i18n && i18n.languages ? Object.keys(i18n.languages) : LANGS; }
   function resolveLang() {
     var avail = shipped(), stored = primary(load(K_LANG));
+    langPicked = !!stored && avail.indexOf(stored) >= 0;
     langExplicit = true;
+    if (langPicked) return stored;
+    if (convLang && avail.indexOf(convLang) >= 0) return convLang;
     if (FORCED_LANG && avail.indexOf(FORCED_LANG) >= 0) return FORCED_LANG;
-    if (stored && avail.indexOf(stored) >= 0) return stored;
     langExplicit = false;
     var prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
     for (var i = 0; i < prefs.length; i++) {
@@ -132,7 +139,8 @@
     root.style.visibility = 'hidden';
     var reveal = function () { root.style.visibility = ''; };
     var link = el('link', null, { rel: 'stylesheet', href: API + '/widget.css' });
-    link.onload = link.onerror = reveal;
+    link.onload = function () { reveal(); autosize(); }; // the input's size depends on the styles
+    link.onerror = reveal;
     setTimeout(reveal, 3000);
     document.head.appendChild(link);
 
@@ -185,17 +193,24 @@
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); sendFromInput(); }
     });
     ui.input.addEventListener('input', autosize);
+    ui.input.addEventListener('input', sendTyping);
     ui.retryBtn.addEventListener('click', function () { retryAttempt = 0; flush(); live.connect(); });
     ui.langSel.addEventListener('change', function () { setLang(ui.langSel.value, true); });
     ui.messages.addEventListener('click', function (e) {
       var b = e.target.closest && e.target.closest('.komek-choice');
-      if (b && ui.messages.contains(b)) enqueue(b.textContent, b.getAttribute('data-id'));
+      if (b && ui.messages.contains(b)) choose(b, e.detail === 0);
     });
   }
 
+  // Grows the input with its text up to its CSS max-height; only then may it scroll.
   function autosize() {
-    ui.input.style.height = 'auto';
-    ui.input.style.height = Math.min(ui.input.scrollHeight, 140) + 'px';
+    var input = ui.input;
+    if (!input.offsetParent) return; // the panel is closed: nothing to measure until it opens
+    input.style.height = 'auto';
+    var border = input.offsetHeight - input.clientHeight;
+    var wanted = input.scrollHeight + border, max = parseFloat(getComputedStyle(input).maxHeight) || 140;
+    input.style.height = Math.min(wanted, max) + 'px';
+    input.style.overflowY = wanted > max ? 'auto' : 'hidden';
   }
 
   // Re-applies every UI string; called on load, when i18n.json arrives and when the language changes.
@@ -227,7 +242,9 @@
       n.textContent = t(n.parentNode.classList.contains('komek-failed') ? 'failed' : 'sending');
     });
     if (errorKey) ui.errorText.textContent = t(errorKey);
+    renderGreeting();
     renderStatus();
+    autosize(); // a placeholder in another language may wrap differently
   }
 
   function fillLangSelect() {
@@ -249,9 +266,16 @@
   function setLang(code, byUser) {
     if (shipped().indexOf(code) < 0) return;
     lang = code;
-    if (byUser) { langExplicit = true; store(K_LANG, code); pushLang(); }
+    if (byUser) { langExplicit = langPicked = true; store(K_LANG, code); pushLang(); }
     ui.langSel.value = code;
     applyStrings();
+  }
+
+  // The labels follow the language the bot speaks, unless the customer picked one in the menu.
+  function followConversation(code) {
+    if (shipped().indexOf(code) < 0) return;
+    convLang = code;
+    if (!langPicked && code !== lang) setLang(code, false);
   }
 
   // Tell the server so the bot answers in the picked language; retried on the next (re)connect if it fails.
@@ -310,6 +334,15 @@
     ui.root.setAttribute('data-state', s);
     renderStatus();
   }
+  // "The customer is typing" for the agent who has the conversation: at most one frame per interval.
+  var lastTypingSent = 0;
+  function sendTyping() {
+    if (convState !== 'with_agent' || !ui.input.value || live.status() !== 'open') return;
+    var now = Date.now();
+    if (now - lastTypingSent < TYPING_SEND_MS) return;
+    lastTypingSent = now;
+    live.send({ type: 'typing' });
+  }
   function showError(key, withRetry) {
     errorKey = key; errorRetry = !!withRetry;
     ui.errorText.textContent = t(key);
@@ -354,22 +387,16 @@
       var d = new Date(m.created_at);
       if (!isNaN(d)) node.title = d.toLocaleString(lang);
     }
-    if (Array.isArray(m.buttons) && m.buttons.length) {
-      var row = el('div', 'komek-choices');
-      m.buttons.forEach(function (b) {
-        if (!b || b.id == null) return;
-        var btn = el('button', 'komek-choice', { type: 'button', 'data-id': String(b.id) });
-        btn.textContent = String(b.label == null ? b.id : b.label);
-        row.appendChild(btn);
-      });
-      node.appendChild(row);
-    }
-    // Keep id order: walk back over pending bubbles (always last) and newer messages.
+    if (Array.isArray(m.buttons) && m.buttons.length) node.appendChild(choiceRow(m.buttons));
+    // Keep id order: walk back over pending bubbles (always last) and newer messages; the local
+    // greeting (no id) stays first.
     var after = ui.messages.lastChild;
     while (after && (after.classList.contains('komek-pending') || Number(after.getAttribute('data-id')) > m.id)) after = after.previousSibling;
     ui.messages.insertBefore(node, after ? after.nextSibling : ui.messages.firstChild);
     byId.set(m.id, node);
+    if (role === 'bot' && m.id > maxId && m.lang) followConversation(primary(m.lang));
     if (m.id > maxId) maxId = m.id;
+    refreshChoices();
     if (role === 'bot' || role === 'agent') {
       hideTyping();
       if (!isOpen) ui.launcher.classList.add('komek-unread');
@@ -385,7 +412,77 @@
 
   function clearHistory() {
     byId.forEach(function (n) { n.remove(); });
-    byId.clear(); maxId = 0;
+    byId.clear(); maxId = 0; convLang = null;
+    refreshChoices();
+  }
+
+  // ---------- buttons ----------
+  function choiceRow(buttons) {
+    var row = el('div', 'komek-choices');
+    buttons.forEach(function (b) {
+      if (!b || b.id == null) return;
+      var btn = el('button', 'komek-choice', { type: 'button', 'data-id': String(b.id) });
+      btn.textContent = String(b.label == null ? b.id : b.label);
+      row.appendChild(btn);
+    });
+    return row;
+  }
+
+  // Only the newest message's buttons work, and only until one of them is clicked: an older choice
+  // would answer a question the conversation has moved past.
+  function refreshChoices() {
+    var last = ui.messages.lastElementChild;
+    ui.messages.querySelectorAll('.komek-choices').forEach(function (row) {
+      var stale = row.hasAttribute('data-used') || row.parentNode !== last;
+      row.querySelectorAll('.komek-choice').forEach(function (b) {
+        b.disabled = stale;
+        b.setAttribute('aria-disabled', stale ? 'true' : 'false');
+      });
+    });
+  }
+
+  function choose(button, byKeyboard) {
+    if (button.disabled) return;
+    var item = enqueue(button.textContent, button.getAttribute('data-id'));
+    if (!item) return;
+    button.parentNode.setAttribute('data-used', item.lid);
+    button.classList.add('komek-chosen');
+    refreshChoices();
+    // The disabled button loses focus; a keyboard user continues in the input.
+    if (byKeyboard) ui.input.focus({ preventScroll: true });
+  }
+
+  // A click the server refused (not sent): its buttons work again.
+  function releaseChoice(item) {
+    var row = ui.messages.querySelector('.komek-choices[data-used="' + item.lid + '"]');
+    if (!row) return;
+    row.removeAttribute('data-used');
+    var chosen = row.querySelector('.komek-chosen');
+    if (chosen) chosen.classList.remove('komek-chosen');
+  }
+
+  // On first open nothing has been said yet: the bot's greeting and its main options are shown here,
+  // in the UI language, without a session (sessions cost and are limited per address); a click
+  // sends the option like any other button and so starts the conversation. It stays first in the
+  // list, in the current UI language.
+  function renderGreeting() {
+    var info = langInfo(lang) || (i18n && langInfo(i18n['default']));
+    if (!info || !info.greeting) return;
+    var node = ui.greeting;
+    if (!node) {
+      node = ui.greeting = bubble('bot', '');
+      node.setAttribute('data-local', 'greeting');
+      if (Array.isArray(info.menu) && info.menu.length) node.appendChild(choiceRow(info.menu));
+      ui.messages.insertBefore(node, ui.messages.firstChild);
+      refreshChoices();
+    }
+    node.querySelector('.komek-msg-text').textContent = String(info.greeting);
+    var labels = {};
+    (info.menu || []).forEach(function (b) { if (b && b.id != null) labels[b.id] = b.label; });
+    node.querySelectorAll('.komek-choice').forEach(function (b) {
+      var label = labels[b.getAttribute('data-id')];
+      if (label != null) b.textContent = String(label);
+    });
   }
 
   function pendingEl(item) { return ui.messages.querySelector('.komek-pending[data-local-id="' + item.lid + '"]'); }
@@ -397,6 +494,7 @@
     note.textContent = t('sending');
     node.appendChild(note);
     ui.messages.appendChild(node);
+    refreshChoices();
     scrollToEnd();
   }
   function markPending(item, failed) {
@@ -405,7 +503,7 @@
     node.classList.toggle('komek-failed', failed);
     node.querySelector('.komek-msg-note').textContent = t(failed ? 'failed' : 'sending');
   }
-  function removePending(item) { var n = pendingEl(item); if (n) n.remove(); }
+  function removePending(item) { var n = pendingEl(item); if (n) { n.remove(); refreshChoices(); } }
 
   // ---------- HTTP ----------
   function sessionPath(suffix) { return '/api/v1/chat/sessions/' + encodeURIComponent(session.session_id) + suffix; }
@@ -489,7 +587,7 @@
     addPending(item);
     if (errorKey && !errorRetry) clearError();
     flush();
-    return true;
+    return item;
   }
 
   // Sends queued messages one at a time, in order.
@@ -517,6 +615,7 @@
       if (e.status >= 400 && e.status < 500) {
         // Rate limited: everything queued would fail too, so hand all of it back at once, in order.
         var back = e.status === 429 ? outbox.slice() : [item];
+        back.forEach(releaseChoice);
         back.forEach(removePending);
         outbox.splice(0, back.length); saveOutbox();
         // Give the text back so the customer can edit it (button clicks are not re-typed).
@@ -575,7 +674,7 @@
   window.Komek = {
     open: function () { if (ui.root) open(); },
     close: function () { if (ui.root) close(); },
-    send: function (text) { return ui.root ? enqueue(text) : false; },
+    send: function (text) { return ui.root ? !!enqueue(text) : false; },
     lang: function (code) { if (code && ui.root) setLang(primary(code), true); return lang; }
   };
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::error::CmdError;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{ClientBuilder, Locator};
@@ -243,6 +244,16 @@ impl Browser {
         }
     }
 
+    /// Presses `keys` together (e.g. `[Key::Shift, Key::Tab]`) on whatever has the focus, as a person
+    /// at the keyboard does (WebDriver actions: real key events, so `:focus-visible` applies).
+    pub async fn press(&self, keys: &[fantoccini::key::Key]) {
+        let chars: Vec<char> = keys.iter().map(|&k| k.into()).collect();
+        let down = chars.iter().map(|&value| KeyAction::Down { value });
+        let up = chars.iter().rev().map(|&value| KeyAction::Up { value });
+        let actions = down.chain(up).fold(KeyActions::new("keyboard".into()), |actions, action| actions.then(action));
+        self.must("pressing keys", self.client.perform_actions(actions).await).await;
+    }
+
     /// Sets the outer window size (in headless mode this is the viewport).
     pub async fn set_window_size(&self, width: u32, height: u32) {
         self.must("setting the window size", self.client.set_window_size(width, height).await).await;
@@ -338,6 +349,11 @@ impl Browser {
         let file = tempfile::Builder::new().prefix("komek-browser-failure-").suffix(".png").tempfile().map_err(|e| e.to_string())?;
         std::fs::write(file.path(), png).map_err(|e| format!("{}: {e}", file.path().display()))?;
         file.keep().map(|(_, path)| path).map_err(|e| e.to_string())
+    }
+
+    /// The page as a PNG (for the README's pictures).
+    pub async fn png(&self) -> Vec<u8> {
+        self.must("screenshot", self.client.screenshot().await).await
     }
 
     /// The browser console entries since the last call (best effort).

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::State;
@@ -12,7 +13,10 @@ use axum::routing::get;
 use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 
+use crate::dialogue::Script;
+use crate::dialogue::responses::Responses;
 use crate::error::BotError;
+use crate::events::Button;
 
 // One WebSocket client (assets/shared/socket.js) for both pages, without a build step. The console
 // imports it as an ES module, but the widget must stay one classic script that any site can embed,
@@ -37,7 +41,9 @@ const CONSOLE_MODULES: &[(&str, &str)] = &[
     ("/console/main.js", include_str!("../../assets/console/main.js")),
     ("/console/api.js", include_str!("../../assets/console/api.js")),
     ("/console/brief.js", include_str!("../../assets/console/brief.js")),
+    ("/console/charts.js", include_str!("../../assets/console/charts.js")),
     ("/console/conversation.js", include_str!("../../assets/console/conversation.js")),
+    ("/console/dialog.js", include_str!("../../assets/console/dialog.js")),
     ("/console/dom.js", include_str!("../../assets/console/dom.js")),
     ("/console/format.js", include_str!("../../assets/console/format.js")),
     ("/console/i18n.js", include_str!("../../assets/console/i18n.js")),
@@ -56,6 +62,19 @@ const CONSOLE_MODULES: &[(&str, &str)] = &[
     ("/console/view.js", include_str!("../../assets/console/view.js")),
     ("/shared/socket.js", SOCKET_MODULE),
 ];
+
+/// The bot's reply key for a greeting (responses/<lang>.ftl, buttons in dialogue.toml).
+const GREETING: &str = "greeting";
+
+/// The site icon: a white speech bubble on the widget's accent colour. Browsers that read SVG icons
+/// take this one (linked from the pages); the rest ask for /favicon.ico, drawn from the same shapes.
+const FAVICON_SVG: &str = concat!(
+    r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">"##,
+    r##"<rect width="32" height="32" rx="8" fill="#0f766e"/>"##,
+    r##"<path d="M8 8h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H15l-5 4v-4H8a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z" fill="#fff"/>"##,
+    "</svg>\n"
+);
+static FAVICON_ICO: LazyLock<Vec<u8>> = LazyLock::new(favicon_ico);
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
@@ -85,6 +104,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/", get(|| async { ([(header::CONTENT_TYPE, HTML), (header::CONTENT_SECURITY_POLICY, CSP)], DEMO_HTML).into_response() }))
         .route("/widget.js", get(|| async { cached(JS, WIDGET_JS) }))
         .route("/widget.css", get(|| async { cached(CSS, WIDGET_CSS) }))
+        .route("/favicon.svg", get(|| async { cached("image/svg+xml", FAVICON_SVG) }))
+        .route("/favicon.ico", get(|| async { cached("image/x-icon", FAVICON_ICO.as_slice()) }))
         // The console is never framed by another site.
         .route(
             "/console",
@@ -96,8 +117,55 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .fold(router, |router, &(path, source)| router.route(path, get(move || async move { cached(JS, source) })))
 }
 
-fn cached(content_type: &'static str, body: &'static str) -> Response {
+fn cached(content_type: &'static str, body: impl IntoResponse) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, CACHE)], body).into_response()
+}
+
+/// Side of the /favicon.ico bitmap, in pixels.
+const ICO_SIZE: usize = 32;
+
+/// FAVICON_SVG's picture as an ICO file holding one uncompressed 32-bit bitmap (no image crate
+/// needed): the directory, the bitmap header (height doubled: colours, then the unused AND mask),
+/// the pixels bottom row first.
+fn favicon_ico() -> Vec<u8> {
+    let pixels: Vec<u8> = (0..ICO_SIZE).rev().flat_map(|y| (0..ICO_SIZE).flat_map(move |x| favicon_pixel(x as f32 + 0.5, y as f32 + 0.5))).collect();
+    let mask = vec![0u8; ICO_SIZE * ICO_SIZE / 8];
+    let bitmap_len = (40 + pixels.len() + mask.len()) as u32;
+    let side = ICO_SIZE as u8;
+    let mut ico = Vec::with_capacity(22 + bitmap_len as usize);
+    ico.extend([0, 0, 1, 0, 1, 0]); // reserved, type 1 (icon), one image
+    ico.extend([side, side, 0, 0, 1, 0, 32, 0]); // width, height, no palette, 1 plane, 32 bits
+    ico.extend(bitmap_len.to_le_bytes());
+    ico.extend(22u32.to_le_bytes()); // the bitmap follows the 6 + 16 bytes of directory
+    for field in [40, ICO_SIZE as u32, 2 * ICO_SIZE as u32] {
+        ico.extend(field.to_le_bytes()); // header size, width, height of colours + mask
+    }
+    ico.extend([1, 0, 32, 0]); // 1 plane, 32 bits per pixel
+    ico.extend(0u32.to_le_bytes()); // uncompressed
+    ico.extend(((pixels.len() + mask.len()) as u32).to_le_bytes());
+    ico.extend([0u8; 16]); // resolution and palette: unused
+    ico.extend(pixels);
+    ico.extend(mask);
+    ico
+}
+
+/// The colour (BGRA) at a point of the 32×32 icon: FAVICON_SVG's rounded square and bubble.
+fn favicon_pixel(x: f32, y: f32) -> [u8; 4] {
+    let tail = (10.0..=15.0).contains(&x) && (21.0..=25.0).contains(&y) && x <= 15.0 - (y - 21.0) * 1.25;
+    if in_rounded_rect(x, y, [6.0, 8.0, 26.0, 21.0], 2.0) || tail {
+        [0xff, 0xff, 0xff, 0xff]
+    } else if in_rounded_rect(x, y, [0.0, 0.0, 32.0, 32.0], 8.0) {
+        [0x6e, 0x76, 0x0f, 0xff]
+    } else {
+        [0, 0, 0, 0]
+    }
+}
+
+/// Whether (x, y) lies in the rectangle `[left, top, right, bottom]` with corners of radius `r`.
+fn in_rounded_rect(x: f32, y: f32, [left, top, right, bottom]: [f32; 4], r: f32) -> bool {
+    let dx = (left + r - x).max(x - (right - r)).max(0.0);
+    let dy = (top + r - y).max(y - (bottom - r)).max(0.0);
+    (left..=right).contains(&x) && (top..=bottom).contains(&y) && dx * dx + dy * dy <= r * r
 }
 
 #[derive(Deserialize, Serialize)]
@@ -113,6 +181,36 @@ struct UiFile {
 /// Loads every language's UI strings (each with the same keys as English) as the JSON the widget
 /// fetches from `/widget/i18n.json` (and the console from `/console/i18n.json`).
 pub fn load_widget_strings(dir: &Path) -> Result<String, BotError> {
+    Ok(serde_json::to_string(&serde_json::json!({"default": "en", "languages": load_ui_files(dir)?}))?)
+}
+
+/// One language of `/widget/i18n.json`: its UI strings, and what the widget shows on first open
+/// before any conversation exists (a session costs, so none is made just to greet).
+#[derive(Serialize)]
+struct WidgetLanguage<'a> {
+    #[serde(flatten)]
+    file: &'a UiFile,
+    /// The bot's `greeting` reply (variant 0).
+    greeting: String,
+    /// The options the bot offers under its greeting, with this language's labels.
+    menu: Vec<Button>,
+}
+
+/// The widget's `/widget/i18n.json`: [`load_widget_strings`] plus each language's greeting and menu,
+/// the very words and buttons the bot's own `greeting` reply has.
+pub fn load_widget_strings_with_greeting(dir: &Path, responses: &Responses, script: &Script) -> Result<String, BotError> {
+    let files = load_ui_files(dir)?;
+    let mut languages = BTreeMap::new();
+    for (code, file) in &files {
+        let lang = Lang::from_code(code).expect("checked at load");
+        let menu = script.buttons(GREETING).iter().map(|id| Button { id: id.clone(), label: responses.button(lang, id) }).collect();
+        languages.insert(code.as_str(), WidgetLanguage { file, greeting: responses.reply(lang, GREETING, &[], 0), menu });
+    }
+    Ok(serde_json::to_string(&serde_json::json!({"default": "en", "languages": languages}))?)
+}
+
+/// Each language's UI file by code, checked to have exactly English's keys.
+fn load_ui_files(dir: &Path) -> Result<BTreeMap<String, UiFile>, BotError> {
     let mut languages = BTreeMap::new();
     for path in komek_nlu::content::toml_files(dir)? {
         let err = |message: String| BotError::Content { file: path.display().to_string(), message };
@@ -135,7 +233,7 @@ pub fn load_widget_strings(dir: &Path) -> Result<String, BotError> {
             });
         }
     }
-    Ok(serde_json::to_string(&serde_json::json!({"default": "en", "languages": languages}))?)
+    Ok(languages)
 }
 
 #[cfg(test)]
@@ -189,6 +287,47 @@ mod tests {
         assert!(WIDGET_JS.starts_with("(function () {") && WIDGET_JS.trim_end().ends_with("})();"));
         assert!(WIDGET_JS.contains("function liveSocket(options)") && WIDGET_JS.contains("liveSocket({"));
         assert!(SOCKET_MODULE.trim_end().ends_with("export { liveSocket };"));
+    }
+
+    /// Every language of the widget's strings has the bot's greeting and its menu, labelled in that
+    /// language.
+    #[test]
+    fn widget_strings_carry_the_greeting_and_menu_of_each_language() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/content");
+        let intents = komek_nlu::content::Content::load(&content).unwrap().intents;
+        let responses = Responses::load(&content.join("responses")).unwrap();
+        let script = Script::load(&content.join("dialogue.toml"), &intents, &responses).unwrap();
+        let json = load_widget_strings_with_greeting(&content.join("widget"), &responses, &script).unwrap();
+        let strings: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let languages = strings["languages"].as_object().unwrap();
+        assert_eq!(languages.len(), 11);
+        for (code, info) in languages {
+            let lang = Lang::from_code(code).unwrap();
+            assert_eq!(info["greeting"], responses.reply(lang, GREETING, &[], 0), "{code}");
+            let ids: Vec<&str> = info["menu"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
+            assert_eq!(ids, script.buttons(GREETING), "{code}");
+            assert_eq!(info["menu"][0]["label"], responses.button(lang, ids[0]), "{code}");
+            assert!(info["ui"]["title"].is_string() && info["dir"].is_string(), "{code}");
+        }
+        assert_ne!(languages["kk"]["greeting"], languages["ru"]["greeting"]);
+    }
+
+    /// /favicon.ico is a well-formed one-image ICO: the bubble is white, the corners transparent.
+    #[test]
+    fn favicon_ico_is_a_32_pixel_icon() {
+        let ico = favicon_ico();
+        assert_eq!(&ico[..6], &[0, 0, 1, 0, 1, 0]);
+        let len = u32::from_le_bytes(ico[14..18].try_into().unwrap()) as usize;
+        assert_eq!(ico.len(), 22 + len);
+        assert_eq!(ico.len(), 22 + 40 + ICO_SIZE * ICO_SIZE * 4 + ICO_SIZE * ICO_SIZE / 8);
+        let pixel = |x: usize, y: usize| {
+            let at = 22 + 40 + ((ICO_SIZE - 1 - y) * ICO_SIZE + x) * 4;
+            ico[at..at + 4].to_vec()
+        };
+        assert_eq!(pixel(16, 14), [0xff; 4], "the bubble");
+        assert_eq!(pixel(16, 28), [0x6e, 0x76, 0x0f, 0xff], "the background");
+        assert_eq!(pixel(0, 0)[3], 0, "a rounded corner");
+        assert!(FAVICON_SVG.starts_with("<svg") && FAVICON_SVG.contains("#0f766e"));
     }
 
     /// The console's built-in English strings are exactly `models/content/console/en.toml`.
