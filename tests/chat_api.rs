@@ -275,10 +275,13 @@ async fn no_dead_ends_out_of_scope_and_escalation() {
     let t = c.say("Операторға қосыңызшы").await;
     assert_eq!(t.state, "waiting_agent", "{:?}", t.messages);
     assert!(has_kazakh_letters(&t.bot_text()), "{}", t.bot_text());
-    // While waiting for a person the bot stays quiet, but every message is kept.
+    // While waiting for a person every message is answered (here the order is looked up) and the
+    // customer is told the request for a person still stands.
     let t = c.say("Тапсырыс нөмірі 100005").await;
-    assert_eq!(t.messages.len(), 1);
     assert_eq!(t.state, "waiting_agent");
+    assert!(t.bot_text().contains("100005") && has_kazakh_letters(&t.bot_text()), "{:?}", t.messages);
+    assert!(t.messages.iter().any(|m| m["kind"] == "queue"), "{:?}", t.messages);
+    assert_eq!(t.queue["position"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

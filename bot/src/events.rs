@@ -270,14 +270,23 @@ pub struct Message {
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// The button a customer clicked to send this (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button: Option<String>,
     /// `clarify`: the bot is not sure what the customer means and asks, one tap per meaning;
-    /// `queue`: where a waiting customer stands in the queue.
+    /// `queue`: where a waiting customer stands in the queue; `survey`: the customer's answer to a
+    /// survey question (its button says which question and score).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
 /// Reply keys of clarifications (the message's `kind` is `clarify`).
 const CLARIFY_KEYS: &[&str] = &["clarify", "clarify_noise"];
+/// A survey score's button (`ces_6`, `csat_4`).
+fn is_survey_button(id: &str) -> bool {
+    ["ces_", "csat_"].iter().any(|p| id.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()))
+}
+
 /// Reply keys that tell a waiting customer where they stand (the message's `kind` is `queue`).
 const QUEUE_KEYS: &[&str] = &[
     "handoff.waiting",
@@ -312,9 +321,14 @@ impl Event {
                 EventBody::CustomerMessage { attachment, .. } => attachment.clone(),
                 _ => None,
             },
+            button: match &self.body {
+                EventBody::CustomerMessage { button, .. } => button.clone(),
+                _ => None,
+            },
             kind: match &self.body {
                 EventBody::BotMessage { key, .. } if CLARIFY_KEYS.contains(&key.as_str()) => Some("clarify".into()),
                 EventBody::BotMessage { key, .. } if QUEUE_KEYS.contains(&key.as_str()) => Some("queue".into()),
+                EventBody::CustomerMessage { button: Some(b), .. } if is_survey_button(b) => Some("survey".into()),
                 _ => None,
             },
         })

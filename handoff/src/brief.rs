@@ -47,6 +47,20 @@ pub struct EmotionTrend {
     pub trend: Vec<EmotionLabel>,
 }
 
+/// The order the conversation is about, as the back office has it now (the agent should not have to
+/// look it up).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderFacts {
+    pub id: String,
+    /// The status code (`shipped`, `delivered`, …); the console names it in its language.
+    pub status: String,
+    /// In minor units of `currency`.
+    pub amount: i64,
+    pub currency: String,
+    /// The date that goes with the status (unix ms).
+    pub status_date: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Brief {
     pub reason: String,
@@ -61,11 +75,27 @@ pub struct Brief {
     pub past_contacts: Vec<PastContact>,
     pub bot_answers: Vec<BotAnswer>,
     pub emotion: EmotionTrend,
-    /// In the customer's language; `{agent}` is filled when an agent reads the brief.
+    /// In the customer's language; `{agent}` is filled when an agent reads the brief. First what the
+    /// bot would answer to the customer's latest message (filled with the order's facts), then lines
+    /// for the reason and the topic.
     pub suggested_replies: Vec<String>,
+    /// The order of `facts.order_id`, from the back office.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderFacts>,
 }
 
 impl Brief {
+    /// Puts what the bot would answer to the latest message first among the suggested replies.
+    pub fn suggest_first(&mut self, answers: Vec<String>) {
+        let rest = std::mem::take(&mut self.suggested_replies);
+        self.suggested_replies = answers;
+        for r in rest {
+            if !self.suggested_replies.contains(&r) {
+                self.suggested_replies.push(r);
+            }
+        }
+    }
+
     /// The brief as a given agent reads it: their name in the suggested replies.
     pub fn for_agent(&self, agent: &str) -> Brief {
         let mut b = self.clone();
@@ -123,6 +153,7 @@ pub fn build_brief(conv: &Conversation<'_>, escalation: &Escalation, vip: bool, 
         bot_answers,
         emotion: EmotionTrend { current, score, trend },
         suggested_replies,
+        order: None,
     }
 }
 

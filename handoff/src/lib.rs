@@ -14,7 +14,7 @@ pub mod queue;
 pub mod sla;
 pub mod texts;
 
-pub use brief::{Brief, build_brief};
+pub use brief::{Brief, OrderFacts, build_brief};
 pub use conversation::{Conversation, CustomerInfo, PastContact, Role, Signal, Turn};
 pub use error::HandoffError;
 pub use policy::{Escalation, Policy, Reason};

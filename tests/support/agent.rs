@@ -81,6 +81,12 @@ impl AgentLive {
         }
     }
 
+    /// Sends a frame (e.g. `{"type": "typing", "conversation_id": …}`).
+    pub async fn send(&mut self, frame: Value) {
+        use futures_util::SinkExt;
+        self.stream.send(WsMessage::Text(frame.to_string().into())).await.expect("frame sent");
+    }
+
     /// Frames until one matches.
     pub async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
         loop {

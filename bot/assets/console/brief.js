@@ -2,9 +2,9 @@
 // topics, what the bot already answered and past contacts.
 
 import { ui, el, txt, clear, str } from './dom.js';
-import { label, primary } from './i18n.js';
-import { fmtTime, fmtDateTime } from './format.js';
-import { REASONS, reasonLabel, factName, emotionLabel } from './labels.js';
+import { label } from './i18n.js';
+import { fmtTime, fmtDateTime, fmtMoney, fmtDate } from './format.js';
+import { REASONS, reasonLabel, factName, emotionLabel, topicLabel, statusLabel } from './labels.js';
 
 let shownSig = '';            // the brief on screen, as JSON: an unchanged brief is not re-drawn
 
@@ -26,25 +26,87 @@ export function renderBrief(b) {
 
   renderReason(reason, b);
 
-  summary.textContent = str(b.summary);
-  if (b.language) summary.setAttribute('lang', primary(b.language)); else summary.removeAttribute('lang');
+  renderSummary(summary, b);
 
   const keys = b.facts && typeof b.facts === 'object' ? Object.keys(b.facts) : [];
   keys.forEach((k) => {
     const row = el('div', 'fact-row');
     row.appendChild(factName('dt', 'fact-name', k));
-    row.appendChild(txt('dd', 'fact', str(b.facts[k]), { 'data-name': k, dir: 'auto' }));
+    const dd = el('dd', 'fact', { 'data-name': k });
+    dd.appendChild(txt('bdi', 'fact-value', str(b.facts[k]), { dir: 'auto' }));
+    if (k === 'order_id' && b.order && str(b.order.id) === str(b.facts[k])) dd.appendChild(orderFacts(b.order));
+    row.appendChild(dd);
     facts.appendChild(row);
   });
   if (!keys.length) facts.appendChild(label('div', 'brief-empty', 'none'));
 
   const ints = Array.isArray(b.intents) ? b.intents : [];
-  ints.forEach((i) => { intents.appendChild(txt('li', 'chip chip-intent', str(i), { dir: 'ltr', 'data-intent': str(i) })); });
+  ints.forEach((i) => { intents.appendChild(topicLabel('li', 'chip chip-intent', i)); });
   if (!ints.length) intents.appendChild(label('li', 'brief-empty', 'none'));
 
   renderEmotion(emotion, b.emotion && typeof b.emotion === 'object' ? b.emotion : null);
   renderPast(past, Array.isArray(b.past_contacts) ? b.past_contacts : []);
   renderAnswers(answers, Array.isArray(b.bot_answers) ? b.bot_answers : []);
+}
+
+// The summary in the console's language: why, what the customer wants, the order as it stands, how
+// they feel and how often they contacted us — built from the brief's facts, never the customer's
+// language or internal names.
+function renderSummary(summary, b) {
+  clear(summary);
+  summary.removeAttribute('lang');
+  const parts = [];
+  parts.push(reasonLabel('span', 'sum-reason', b.reason));
+  const ints = Array.isArray(b.intents) ? b.intents : [];
+  if (ints.length) {
+    const p = el('span', 'sum-topics');
+    p.appendChild(label('span', 'sum-label', 'summary_asked_about'));
+    p.appendChild(document.createTextNode(': '));
+    ints.forEach((i, n) => {
+      if (n) p.appendChild(document.createTextNode(', '));
+      p.appendChild(topicLabel('span', 'sum-topic', i));
+    });
+    parts.push(p);
+  }
+  if (b.order && b.order.id != null) {
+    const p = el('span', 'sum-order');
+    p.appendChild(label('span', 'sum-label', 'fact_order_id'));
+    p.appendChild(document.createTextNode(' '));
+    p.appendChild(txt('bdi', null, str(b.order.id)));
+    p.appendChild(document.createTextNode(': '));
+    p.appendChild(orderFacts(b.order));
+    parts.push(p);
+  }
+  const emo = b.emotion && typeof b.emotion === 'object' ? b.emotion : null;
+  if (emo && emo.current && emo.current !== 'neutral') {
+    const p = el('span', 'sum-mood');
+    p.appendChild(label('span', 'sum-label', 'summary_emotion'));
+    p.appendChild(document.createTextNode(': '));
+    p.appendChild(emotionLabel('span', 'emo', emo.current));
+    parts.push(p);
+  }
+  const past = Array.isArray(b.past_contacts) ? b.past_contacts.length : 0;
+  if (past) {
+    const p = el('span', 'sum-past');
+    p.appendChild(label('span', 'sum-label', 'summary_past_contacts'));
+    p.appendChild(document.createTextNode(': ' + past));
+    parts.push(p);
+  }
+  parts.forEach((p, n) => {
+    if (n) summary.appendChild(document.createTextNode(' · '));
+    summary.appendChild(p);
+  });
+}
+
+// An order as the back office has it: status, amount and the status's date.
+function orderFacts(o) {
+  const s = el('span', 'order-facts');
+  s.appendChild(statusLabel('span', 'order-status', o.status));
+  const amount = fmtMoney(o.amount, o.currency);
+  if (amount) s.appendChild(txt('span', 'order-amount', ', ' + amount));
+  const date = fmtDate(o.status_date);
+  if (date) s.appendChild(txt('span', 'order-date', ', ' + date));
+  return s;
 }
 
 // The reason, its raw name when unknown, and the policy rule that fired.
@@ -96,7 +158,7 @@ function renderPast(past, contacts) {
     li.appendChild(head);
     if (Array.isArray(pc.intents) && pc.intents.length) {
       const ch = el('ul', 'chips');
-      pc.intents.forEach((i) => { ch.appendChild(txt('li', 'chip chip-intent', str(i), { dir: 'ltr' })); });
+      pc.intents.forEach((i) => { ch.appendChild(topicLabel('li', 'chip chip-intent', i)); });
       li.appendChild(ch);
     }
     past.appendChild(li);
@@ -109,7 +171,7 @@ function renderAnswers(answers, list) {
     if (!a) return;
     const li = el('li', 'answer-item');
     const head = el('div', 'answer-head');
-    if (a.intent) head.appendChild(txt('span', 'chip chip-intent', str(a.intent), { dir: 'ltr' }));
+    if (a.intent) head.appendChild(topicLabel('span', 'chip chip-intent', a.intent));
     if (a.at) head.appendChild(txt('time', 'answer-time', fmtTime(a.at), { datetime: str(a.at), title: fmtDateTime(a.at) }));
     li.appendChild(head);
     li.appendChild(txt('p', 'answer-text', str(a.text), { dir: 'auto' }));

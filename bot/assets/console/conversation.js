@@ -15,6 +15,7 @@ import { currentAgent } from './session.js';
 import { sendFrame } from './live.js';
 import { markSelected } from './queue.js';
 import { findMine, markActive, touchMine, forget } from './my-conversations.js';
+import { confirmDialog } from './dialog.js';
 
 const MAX_CHARS = 4000;
 const TYPING_SEND_MS = 3000;  // at most one agent typing frame per this interval
@@ -171,26 +172,42 @@ function contact(kind, value) {
 
 function renderSuggestions() {
   const open = view.open;
-  clear(ui.suggestions);
   const list = open && open.brief && Array.isArray(open.brief.suggested_replies) ? open.brief.suggested_replies : [];
-  const show = view.mode === 'conversation' && open && open.state === 'with_agent' && list.length > 0;
-  if (show) {
-    const agent = currentAgent();
+  const active = view.mode === 'conversation' && open && open.state === 'with_agent';
+  renderSuggestionList(active ? list : [], open && open.language, useSuggestion);
+}
+
+// The suggested replies, each readable in full; a click hands its text to `pick`.
+export function renderSuggestionList(list, language, pick) {
+  clear(ui.suggestions);
+  const agent = currentAgent();
+  const shown = [];
+  list.forEach((s) => {
+    // Replies may name the agent; fill it in if the server left the placeholder.
+    const text = str(s).split('{agent}').join(agent && agent.username ? str(agent.username) : '');
+    if (text.trim() && shown.indexOf(text) < 0) shown.push(text);
+  });
+  if (shown.length) {
     ui.suggestions.appendChild(label('span', 'suggestions-label', 'suggestions'));
-    list.forEach((s) => {
-      // Replies may name the agent; fill it in if the server left the placeholder.
-      const text = str(s).split('{agent}').join(agent && agent.username ? str(agent.username) : '');
-      if (!text.trim()) return;
+    shown.forEach((text) => {
       const b = txt('button', 'suggestion', text, { type: 'button', dir: 'auto' });
-      if (open.language) b.setAttribute('lang', primary(open.language));
-      b.addEventListener('click', () => useSuggestion(text));
+      if (language) b.setAttribute('lang', primary(language));
+      b.addEventListener('click', () => pick(text));
       ui.suggestions.appendChild(b);
     });
   }
-  ui.suggestions.hidden = !show;
+  ui.suggestions.hidden = !shown.length;
 }
 
-function useSuggestion(text) {
+// The brief changed while the agent chats (the customer wrote): fresh suggestions.
+export function briefChanged(cid, brief) {
+  if (!isOpen(cid) || !brief || typeof brief !== 'object') return;
+  view.open.brief = brief;
+  renderBrief(brief);
+  renderSuggestions();
+}
+
+export function useSuggestion(text) {
   if (ui.reply.disabled) return;
   ui.reply.value = text.slice(0, MAX_CHARS);
   autosize(); renderCount();
@@ -280,11 +297,22 @@ function addNote() {
   });
 }
 
-// Hands the conversation back to the bot ('release') or ends it ('close', after asking).
+const CLOSE_DIALOG = { title: 'dialog_close_title', body: 'confirm_close', confirm: 'close', cancel: 'dialog_cancel' };
+
+function canFinish(conv) {
+  return view.mode === 'conversation' && !!conv && conv === view.open && !view.acting && conv.state === 'with_agent';
+}
+
+// Hands the conversation back to the bot ('release') or ends it ('close', after asking in a dialog;
+// the conversation may have changed while the dialog was open).
 function finish(action) {
   const conv = view.open;
-  if (view.mode !== 'conversation' || !conv || view.acting || conv.state !== 'with_agent') return;
-  if (action === 'close' && !window.confirm(t('confirm_close'))) return;
+  if (!canFinish(conv)) return;
+  if (action !== 'close') { act(conv, action); return; }
+  confirmDialog(CLOSE_DIALOG, true).then((yes) => { if (yes && canFinish(conv)) act(conv, action); });
+}
+
+function act(conv, action) {
   view.acting = true;
   updateControls();
   api('POST', convPath(conv.id, '/' + action)).then((d) => {

@@ -1,6 +1,7 @@
 // Times, waits, numbers and durations, written in the UI language's format.
 
 import { shownLang, fill } from './i18n.js';
+import { str } from './dom.js';
 
 // Milliseconds since the epoch of an ISO time, 0 when there is none.
 export function time(v) { const d = Date.parse(v); return isNaN(d) ? 0 : d; }
@@ -48,4 +49,22 @@ export function fmtDuration(v) {
   if (sec < 3600) return fill('duration_minutes', { m: fmtCount(Math.floor(sec / 60)), s: pad2(sec % 60) });
   const min = Math.round(sec / 60);
   return fill('duration_hours', { h: fmtCount(Math.floor(min / 60)), m: pad2(min % 60) });
+}
+
+// An amount in minor units of `currency` (ISO 4217), in the UI language's format.
+export function fmtMoney(minor, currency) {
+  if (!isNum(minor)) return '';
+  const cur = str(currency).toUpperCase();
+  try {
+    const digits = new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits;
+    return new Intl.NumberFormat(shownLang(), { style: 'currency', currency: cur }).format(Number(minor) / Math.pow(10, digits));
+  } catch (e) {
+    return (Number(minor) / 100).toFixed(2) + ' ' + cur;
+  }
+}
+
+// A date (unix ms) without the time.
+export function fmtDate(ms) {
+  if (!isNum(ms) || !Number(ms)) return '';
+  try { return new Date(Number(ms)).toLocaleDateString(shownLang(), { dateStyle: 'medium' }); } catch (e) { return ''; }
 }

@@ -57,3 +57,19 @@ export function emotionLabel(tag, cls, emo) {
   n.setAttribute('data-emotion', e);
   return n;
 }
+
+// A topic (an intent of the brief) in the console's language; an unknown one humanised, never its id.
+export function topicLabel(tag, cls, intent) {
+  const i = str(intent);
+  const n = has('intent_' + i) ? label(tag, cls, 'intent_' + i) : txt(tag, cls, i.replace(/_/g, ' '));
+  n.setAttribute('data-intent', i);
+  return n;
+}
+
+// An order status in the console's language.
+export function statusLabel(tag, cls, status) {
+  const s = str(status);
+  const n = has('status_' + s) ? label(tag, cls, 'status_' + s) : txt(tag, cls, s.replace(/_/g, ' '));
+  n.setAttribute('data-status', s);
+  return n;
+}

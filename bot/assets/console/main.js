@@ -11,12 +11,13 @@ import { initLive, connect, disconnect, reconnectNow } from './live.js';
 import { initNotice, setNotice } from './notice.js';
 import { initQueue, loadQueue, setQueue, resetQueue, startTick } from './queue.js';
 import { initMine, loadMine, resetMine, markUnread, touchMine, stateChanged } from './my-conversations.js';
-import { startTeam, stopTeam } from './team.js';
+import { startTeam, stopTeam, refreshTeam } from './team.js';
 import { initReports, renderReportsAccess, resetReports, catchUpReports } from './reports.js';
 import { initPreview, selectHandoff, queueChanged, tickPreview } from './preview.js';
-import { initConversation, openConversation, loadConversation, closeView, setState } from './conversation.js';
+import { initConversation, openConversation, loadConversation, closeView, setState, briefChanged } from './conversation.js';
 import { addItem, showTyping, hideTyping } from './transcript.js';
 import { view, isOpen, renderMode } from './view.js';
+import { dismissDialog } from './dialog.js';
 
 function signedIn() {
   connect();
@@ -26,6 +27,7 @@ function signedIn() {
 }
 
 function signedOut() {
+  dismissDialog();
   disconnect();
   stopTeam();
   resetReports();
@@ -48,6 +50,7 @@ function resync() {
   }
   loadQueue();
   loadMine();
+  refreshTeam(); // this console's own presence changed too
   if (view.mode === 'conversation' && view.open) loadConversation(view.open.id, false);
 }
 
@@ -74,11 +77,17 @@ function handleFrame(d) {
       if (isOpen(cid)) setState(d.state);
       stateChanged(cid, d.state);
       break;
+    case 'brief':
+      briefChanged(cid, d.brief);
+      break;
     case 'typing':
       if (isOpen(cid) && (!d.role || d.role === 'customer')) showTyping();
       break;
     case 'resync': // the server dropped frames for this slow client: fetch the current picture
       resync();
+      break;
+    case 'presence': // an agent came online or went offline
+      refreshTeam();
       break;
   }
 }

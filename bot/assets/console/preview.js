@@ -3,21 +3,21 @@
 
 import { ui, el, txt, clear } from './dom.js';
 import { label } from './i18n.js';
-import { api, enc, errKey } from './api.js';
+import { api, enc, convPath, errKey } from './api.js';
 import { fmtWait } from './format.js';
 import { channelLabel } from './labels.js';
 import { view, renderMode, updateControls } from './view.js';
 import { findHandoff, removeHandoff, waitedSince, loadQueue } from './queue.js';
 import { loadMine } from './my-conversations.js';
-import { showConversation, loadConversation, closeView, renderHeader, markSelection, setComposeError } from './conversation.js';
-import { resetTranscript, hideTyping } from './transcript.js';
+import { showConversation, loadConversation, closeView, renderHeader, markSelection, setComposeError, renderSuggestionList, useSuggestion } from './conversation.js';
+import { resetTranscript, hideTyping, addItem, showLoading, hideLoading, scrollToEnd } from './transcript.js';
 import { renderBrief, resetBrief } from './brief.js';
 import { setNotice } from './notice.js';
 import { leaveReports } from './reports.js';
 
 let gone = false;             // the previewed handoff left the queue (and the agent was told)
 
-export function initPreview() { ui.claim.addEventListener('click', claim); }
+export function initPreview() { ui.claim.addEventListener('click', () => claim()); }
 
 // The agent picked a handoff in the queue.
 export function selectHandoff(id) {
@@ -37,17 +37,34 @@ export function selectHandoff(id) {
   renderMode();
   render();
   markSelection();
+  loadTranscript(h.conversation_id, true);
   ui.claim.focus({ preventScroll: true });
 }
+
+// The whole conversation before the claim: everything the customer and the bot said.
+function loadTranscript(cid, first) {
+  const seq = view.seq;
+  if (first) showLoading();
+  api('GET', convPath(cid)).then((d) => {
+    if (seq !== view.seq || view.mode !== 'preview') return;
+    hideLoading();
+    if (d && Array.isArray(d.messages)) d.messages.forEach((m) => addItem('m', m));
+    scrollToEnd();
+  }, () => { if (seq === view.seq) hideLoading(); });
+}
+
 
 // The queue changed: keep the preview in sync; tell the agent when the request left the queue.
 export function queueChanged() {
   if (view.mode !== 'preview' || !view.selected) return;
   const fresh = findHandoff(view.selected.id);
   if (fresh) {
+    // The customer wrote meanwhile (their brief changed): fetch what is new.
+    const wrote = JSON.stringify(fresh.brief || {}) !== JSON.stringify(view.selected.brief || {});
     view.selected = fresh;
     gone = false;
     render();
+    if (wrote) loadTranscript(fresh.conversation_id, false);
   } else if (!gone && !view.claiming) {
     gone = true;
     setNotice('handoff_gone', 'warn');
@@ -64,6 +81,8 @@ function render() {
   renderHeader(b.customer, h.language || b.language, 'waiting_agent');
   renderExtra();
   renderBrief(Object.assign({ reason: h.reason, rule: h.rule, language: h.language }, b));
+  // Readable in full before the claim; one click claims and puts the reply in the box to edit.
+  renderSuggestionList(Array.isArray(b.suggested_replies) ? b.suggested_replies : [], h.language || b.language, (text) => claim(text));
   updateControls();
 }
 
@@ -80,7 +99,8 @@ function renderExtra() {
   ui.convExtra.appendChild(channelLabel('span', 'conv-channel', h.channel));
 }
 
-function claim() {
+// Claims the previewed handoff; `text` (a suggested reply) goes into the reply box, to edit and send.
+function claim(text) {
   const h = view.selected;
   if (view.mode !== 'preview' || !h || view.claiming) return;
   view.claiming = true;
@@ -93,6 +113,7 @@ function claim() {
     showConversation(cid, { brief: (d && d.brief) || h.brief, messages: d && d.messages, state: (d && d.state) || 'with_agent' });
     loadConversation(cid, false); // notes are not part of the claim answer
     loadMine();
+    if (typeof text === 'string') useSuggestion(text);
   }, (e) => {
     view.claiming = false;
     updateControls();

@@ -2,10 +2,10 @@
 // every second. Live from the WebSocket ('queue' frames), fetched over HTTP after (re)connecting.
 
 import { ui, el, txt, clear, str, activateOnKey } from './dom.js';
-import { t, label, onLanguageChange } from './i18n.js';
+import { t, fill, label, onLanguageChange } from './i18n.js';
 import { api, hasToken } from './api.js';
 import { fmtWait } from './format.js';
-import { customerName, langBadge, reasonLabel, factName, channelLabel } from './labels.js';
+import { customerName, langBadge, reasonLabel, factName, channelLabel, topicLabel } from './labels.js';
 
 let queue = [];               // handoffs, in the server's order
 const waitingSince = new Map(); // handoff id -> Date.now() when it had waited 0 s
@@ -123,10 +123,14 @@ function fillItem(li, h) {
     li.appendChild(who);
   }
 
-  const summary = str(b.summary).replace(/\s+/g, ' ').trim();
-  if (summary) {
+  // What the customer wants, in the console's language.
+  const topics = Array.isArray(b.intents) ? b.intents : [];
+  if (topics.length) {
     const sum = el('div', 'qi-summary');
-    sum.appendChild(txt('bdi', null, summary, { dir: 'auto' }));
+    topics.forEach((i, n) => {
+      if (n) sum.appendChild(document.createTextNode(', '));
+      sum.appendChild(topicLabel('span', 'qi-topic', i));
+    });
     li.appendChild(sum);
   }
 
@@ -151,6 +155,23 @@ function fillItem(li, h) {
   meta.appendChild(channelLabel('span', 'qi-channel', h.channel));
   if (h.matches_my_languages) meta.appendChild(label('span', 'qi-match', 'matches_languages'));
   li.appendChild(meta);
+  li.appendChild(whyHere(h));
+}
+
+// Why the card stands where it does: its priority and how long it has waited against the
+// service-level target (the queue is sorted by the two combined), and whether it was offered here.
+function whyHere(h) {
+  const s = h.standing && typeof h.standing === 'object' ? h.standing : null;
+  const why = el('div', 'qi-why');
+  if (!s) return why;
+  why.setAttribute('data-urgency', str(s.urgency));
+  why.appendChild(label('span', 'qi-meta-label', 'why_here'));
+  why.appendChild(document.createTextNode(' '));
+  why.appendChild(txt('span', 'qi-why-text', fill('why_here_text', {
+    priority: s.priority, waited: fmtWait(Number(s.waiting_seconds) || 0), target: fmtWait(Number(s.target_seconds) || 0)
+  })));
+  if (h.offered_to_me) why.appendChild(label('span', 'qi-offered', 'why_offered'));
+  return why;
 }
 
 function renderQueueMeta() {
@@ -179,3 +200,4 @@ function tick() {
 }
 
 onLanguageChange(renderTitle);
+onLanguageChange(() => { if (queue.length) renderQueue(); });

@@ -46,9 +46,9 @@ function before(a, b) {
   return a.kind === 'm';
 }
 
-// Adds a message ('m') or a note ('n') of the open conversation once, in its place.
+// Adds a message ('m') or a note ('n') of the open (or previewed) conversation once, in its place.
 export function addItem(kind, obj) {
-  if (!view.open || !obj || obj.id == null || obj.id === '') return;
+  if (!(view.open || view.mode === 'preview') || !obj || obj.id == null || obj.id === '') return;
   const key = kind + ':' + str(obj.id);
   if (keys.has(key)) return;
   const item = { kind: kind, id: obj.id, at: time(obj.created_at), node: kind === 'n' ? noteNode(obj) : messageNode(obj) };
@@ -74,12 +74,28 @@ function messageNode(m) {
   const role = ROLES.indexOf(m.role) >= 0 ? m.role : 'system';
   const wrap = el('div', 'msg msg-' + role, { 'data-id': str(m.id), 'data-role': role });
   wrap.appendChild(head('role_' + role, role === 'agent' ? m.author : null, m.created_at));
-  const body = txt('div', 'msg-text', str(m.text), { dir: 'auto' });
+  const survey = m.kind === 'survey' ? surveyScore(m.button) : null;
+  if (survey) wrap.setAttribute('data-survey', survey.question);
+  const body = survey ? surveyNode(survey) : txt('div', 'msg-text', str(m.text), { dir: 'auto' });
   const ml = primary(m.lang);
   if (/^[a-z]{2,3}$/.test(ml)) body.setAttribute('lang', ml);
   wrap.appendChild(body);
   if (m.attachment) wrap.appendChild(attachmentNode(m.attachment));
   return wrap;
+}
+
+// `ces_6` → the question, the score and its scale.
+function surveyScore(button) {
+  const m = /^(ces|csat)_(\d+)$/.exec(str(button));
+  return m ? { question: m[1], score: Number(m[2]), scale: m[1] === 'ces' ? 7 : 5 } : null;
+}
+
+// A survey answer as the agent reads it: "Customer effort (CES): 6 / 7".
+function surveyNode(s) {
+  const body = el('div', 'msg-text msg-survey');
+  body.appendChild(label('span', 'survey-question', 'reports_' + s.question));
+  body.appendChild(txt('b', 'survey-score', ': ' + s.score + ' / ' + s.scale));
+  return body;
 }
 
 // A customer's photo or document (Telegram): fetched with the agent's token and opened from a

@@ -21,7 +21,9 @@ export function renderMode() {
   ui.reports.hidden = !reportsOpen;
   ui.placeholder.hidden = reportsOpen || mode !== 'empty';
   ui.view.hidden = reportsOpen || mode === 'empty';
-  ui.chat.hidden = mode !== 'conversation';
+  // A preview shows the whole conversation too (read-only), so the agent knows it before claiming.
+  ui.chat.hidden = mode === 'empty';
+  ui.chat.setAttribute('data-preview', mode === 'preview' ? 'true' : 'false');
   ui.claim.hidden = mode !== 'preview';
   ui.release.hidden = mode !== 'conversation';
   ui.close.hidden = mode !== 'conversation';

@@ -10,7 +10,7 @@ use crate::clock::{now_ms, rfc3339};
 use crate::dialogue::{SURVEY, SURVEY_SCALES};
 use crate::error::{BotError, Conflict};
 use crate::events::{Awaiting, ConvState, EventBody, Message};
-use crate::store::{ConversationRow, ConversationWrite, HandoffStatus, HandoffWrite};
+use crate::store::{ConversationRow, ConversationWrite, HandoffStatus, HandoffWrite, SessionRow};
 
 /// How an agent ends their part of a conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,6 +156,23 @@ impl Chat {
         let Ok((_, conv)) = self.authorized(agent, conversation_id, Action::Reply).await else { return };
         if let Some(session) = &conv.session_id {
             conv.channel.typing(&self.live, session, Role::Agent);
+        }
+    }
+
+    /// Shows the agent who owns the customer's conversation that the customer is writing (best
+    /// effort, at most a couple of times a second per session).
+    pub async fn customer_typing(&self, session: &SessionRow) {
+        if !self.typing_limits.allow(&session.id) {
+            return;
+        }
+        let Ok(Some(conv)) = self.store.current_conversation_of_session(&session.id).await else { return };
+        if conv.state != ConvState::WithAgent {
+            return;
+        }
+        if let Ok(Some(h)) = self.store.conversation_handoff(&conv.id).await
+            && let Some(owner) = h.agent_id.filter(|_| h.status == HandoffStatus::Claimed)
+        {
+            self.tell_agent(&owner, serde_json::json!({"type": "typing", "conversation_id": conv.id, "role": "customer"}));
         }
     }
 }

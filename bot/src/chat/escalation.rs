@@ -3,7 +3,7 @@
 
 use komek_handoff::conversation::Signal;
 use komek_handoff::queue::{Waiting, route};
-use komek_handoff::{Brief, Escalation, Reason, build_brief};
+use komek_handoff::{Brief, Escalation, OrderFacts, Reason, build_brief};
 use komek_nlu::parse::EscalationReason;
 use komek_nlu::{Lang, Parse};
 
@@ -60,20 +60,34 @@ impl Chat {
         Escalation { reason, rule: reason.as_str().into(), priority: self.handoff.policy.base_priority(reason), vip: false }
     }
 
-    /// The brief of the conversation as `memory` holds it.
-    fn brief(&self, memory: &Memory, escalation: &Escalation, now: i64) -> Brief {
+    /// The brief of the conversation as `memory` holds it, with the order from the back office and
+    /// `answers` (what the bot would say to the latest message) first among the suggested replies.
+    async fn brief(&self, memory: &Memory, escalation: &Escalation, now: i64, answers: Vec<String>) -> Brief {
         let lang = memory.lang.current();
         let texts = self.handoff.texts.get(&lang).or_else(|| self.handoff.texts.get(&Lang::En)).expect("brief texts load with the service");
         let conv = memory.view(now);
         let vip = escalation.vip || self.handoff.policy.is_vip(&conv);
-        build_brief(&conv, escalation, vip, texts)
+        let mut brief = build_brief(&conv, escalation, vip, texts);
+        brief.suggest_first(answers);
+        if let Some(id) = memory.facts.get("order_id") {
+            // The brief is still useful without it: a back office that does not answer costs the
+            // agent one look-up, not the handoff.
+            match self.dialogue.backoffice.order(id).await {
+                Ok(Some(o)) => {
+                    brief.order = Some(OrderFacts { id: o.id, status: o.status.as_str().into(), amount: o.amount, currency: o.currency, status_date: o.status_date });
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "the brief goes without the order's facts"),
+            }
+        }
+        brief
     }
 
     /// Opens a handoff in `unit`: the queue row with the brief of the conversation so far and the
     /// first offer, the request in the log, and what the customer is told about the wait.
     pub(super) async fn open_handoff(&self, unit: &mut Unit, escalation: Escalation, lang: Lang) -> Result<(), BotError> {
         let (id, now) = (new_id("h"), unit.now);
-        let brief = self.brief(&unit.memory, &escalation, now);
+        let brief = self.brief(&unit.memory, &escalation, now, Vec::new()).await;
         let loads: Vec<_> = self.agent_loads().await?.into_iter().map(|(_, l)| l).collect();
         let offered_to = route(lang.code(), &loads);
         let me = Waiting {
@@ -107,11 +121,16 @@ impl Chat {
         Ok(())
     }
 
-    /// Keeps the open handoff's brief current as the customer keeps writing.
-    pub(super) fn refresh_brief(&self, unit: &mut Unit) {
+    /// Keeps the open handoff's brief current as the customer keeps writing; `answers` are what the
+    /// bot would say to the latest message, suggested to the agent.
+    pub(super) async fn refresh_brief(&self, unit: &mut Unit, answers: Vec<String>) {
         let (Some(id), Some(escalation)) = (unit.memory.handoff_id.clone(), unit.memory.escalation.clone()) else { return };
-        match serde_json::to_string(&self.brief(&unit.memory, &escalation, unit.now)) {
-            Ok(brief) => unit.write(HandoffWrite::Brief { id, brief }),
+        let brief = self.brief(&unit.memory, &escalation, unit.now, answers).await;
+        match serde_json::to_string(&brief) {
+            Ok(text) => {
+                unit.write(HandoffWrite::Brief { id, brief: text });
+                unit.brief = Some(brief);
+            }
             Err(e) => tracing::warn!(error = %e, "brief not refreshed"),
         }
     }

@@ -80,6 +80,8 @@ pub struct Chat {
     link_limits: RateLimiter,
     /// Orders new to the customer shown per client.
     order_lookups: RateLimiter,
+    /// "The customer is typing" frames per session.
+    typing_limits: RateLimiter,
     default_lang: Lang,
     slots: Mutex<HashMap<String, Slot>>,
     sessions: Mutex<HashMap<String, SessionRow>>,
@@ -112,6 +114,7 @@ impl Chat {
             limiter: RateLimiter::new(rate_burst, rate_per_second),
             link_limits: RateLimiter::new(LINK_ATTEMPTS_PER_SESSION, 1.0 / 600.0),
             order_lookups: RateLimiter::new(ORDER_LOOKUPS_BURST, ORDER_LOOKUPS_PER_SECOND),
+            typing_limits: RateLimiter::new(2, 0.5),
             default_lang,
             slots: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),

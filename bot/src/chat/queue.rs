@@ -68,11 +68,21 @@ impl Chat {
         }
     }
 
+    /// An agent came online or went offline: every open console is told at once, so that the
+    /// supervisors' team lists show it without waiting for their next poll. The frame names nobody
+    /// (agents who may not see the team learn nothing from it).
+    pub fn presence_changed(&self) {
+        let online: Vec<String> = self.presence.lock().expect("presence").iter().filter(|(_, n)| **n > 0).map(|(id, _)| id.clone()).collect();
+        for id in online {
+            self.tell_agent(&id, json!({"type": "presence"}));
+        }
+    }
+
     pub fn agent_events(&self, agent_id: &str) -> tokio::sync::broadcast::Receiver<Arc<str>> {
         self.live.hub.subscribe(&agent_address(agent_id))
     }
 
-    fn tell_agent(&self, agent_id: &str, frame: serde_json::Value) {
+    pub(super) fn tell_agent(&self, agent_id: &str, frame: serde_json::Value) {
         self.live.hub.publish(&agent_address(agent_id), Arc::from(frame.to_string()));
     }
 
@@ -104,6 +114,15 @@ impl Chat {
         if let Some(state) = state {
             self.tell_agent(owner_id, json!({"type": "state", "conversation_id": conversation_id, "state": state}));
         }
+    }
+
+    /// The refreshed brief (fresh suggested replies) for the agent who owns the conversation.
+    pub(super) async fn tell_owner_brief(&self, owner_id: &str, conversation_id: &str, brief: &Brief) {
+        let name = match self.store.agent(owner_id).await {
+            Ok(Some(a)) => a.username,
+            _ => return,
+        };
+        self.tell_agent(owner_id, json!({"type": "brief", "conversation_id": conversation_id, "brief": brief.for_agent(&name)}));
     }
 
     /// A note for the agent who owns the conversation.

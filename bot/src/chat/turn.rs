@@ -36,7 +36,17 @@ impl Chat {
         let mut guard = slot.lock().await;
         let memory = self.session_memory(&mut guard, session).await?;
         let now = now_ms();
-        let unit = match (&incoming.attachment, survey::answer(&memory, incoming.text, incoming.button)) {
+        let answer = survey::answer(&memory, incoming.text, incoming.button);
+        let surveyed = incoming.attachment.is_none() && answer.is_some();
+        if !surveyed && stale_click(&memory, incoming.button) {
+            // A button from an earlier moment (a survey score already given, a closed conversation's
+            // options): nothing happens, nothing is counted — it must not open a new conversation.
+            tracing::debug!(button = ?incoming.button, "a stale button click is ignored");
+            let state = memory.state;
+            *guard = Some(memory);
+            return Ok(TurnOutcome { messages: Vec::new(), state, changed: None, queue: None });
+        }
+        let unit = match (&incoming.attachment, answer) {
             (None, Some(answer)) => self.survey_turn(Unit::new(memory, extra, now), &incoming, answer),
             _ => {
                 let mut unit = Unit::new(memory, extra, now);
@@ -52,11 +62,20 @@ impl Chat {
         let queue_moved = unit.memory.state == ConvState::WaitingAgent || unit.state_change().is_some();
         let mut unit = unit;
         let notices = std::mem::take(&mut unit.notices);
+        let brief = unit.brief.take();
         let (memory, outcome) = self.commit(unit).await?;
         let (conversation, owner) = (memory.conversation_id.clone(), memory.agent.clone());
         *guard = Some(memory);
         drop(guard);
+        // A survey comes after the agent left: the agent who had the conversation sees the answer.
+        let owner = match owner {
+            None if surveyed => self.store.conversation_handoff(&conversation).await?.and_then(|h| h.agent_id),
+            owner => owner,
+        };
         self.tell_owner(&conversation, owner.as_deref(), &outcome.messages, outcome.changed);
+        if let (Some(owner), Some(brief)) = (owner.as_deref(), brief) {
+            self.tell_owner_brief(owner, &conversation, &brief).await;
+        }
         self.deliver_link_notices(notices).await;
         // A handoff came or went, or a waiting customer's brief changed.
         if queue_moved {
@@ -148,7 +167,11 @@ impl Chat {
                     Transition::Close => {}
                 }
             }
-            _ if was.with_people() => self.refresh_brief(&mut unit),
+            _ if was.with_people() => {
+                // The agent's prompter: what the bot would answer to this message.
+                let answers = if was == ConvState::WithAgent { self.dialogue.would_answer(&unit.memory, &input, &resolved).await } else { Vec::new() };
+                self.refresh_brief(&mut unit, answers).await;
+            }
             _ => {}
         }
         Ok(unit)
@@ -217,4 +240,12 @@ impl Chat {
         unit.record(EventBody::ConversationStarted { channel: conversation.channel.as_str().into(), locale: None });
         unit.record(EventBody::Language { state: lang, reason: Switch::Kept });
     }
+}
+
+/// Whether a clicked button belongs to a moment that has passed: a survey score when the survey is
+/// not asking (any more), or any button of a conversation that has closed.
+fn stale_click(memory: &Memory, button: Option<&str>) -> bool {
+    let Some(button) = button else { return false };
+    let survey_score = crate::dialogue::SURVEY_SCALES.iter().any(|(q, _)| button.strip_prefix(q).is_some_and(|rest| rest.starts_with('_')));
+    survey_score || memory.state == ConvState::Closed
 }

@@ -19,6 +19,8 @@ pub(crate) struct Unit {
     pub now: i64,
     /// Messages to the customer's other channels about linking, sent after the commit.
     pub notices: Vec<super::commands::LinkNotice>,
+    /// The open handoff's brief when the unit refreshed it (sent to the agent who owns it).
+    pub brief: Option<komek_handoff::Brief>,
 }
 
 /// What a committed unit of work changed, for the caller and for live clients.
@@ -36,7 +38,7 @@ impl Unit {
     /// `writes` commit with the events (e.g. taking a Telegram update once); if one of them
     /// conflicts, nothing of the unit is written.
     pub fn new(memory: Memory, writes: Vec<Write>, now: i64) -> Self {
-        Self { memory, bodies: Vec::new(), actors: Vec::new(), writes, now, notices: Vec::new() }
+        Self { memory, bodies: Vec::new(), actors: Vec::new(), writes, now, notices: Vec::new(), brief: None }
     }
 
     /// Adds an event and folds it into the memory; a state change also updates the projection.

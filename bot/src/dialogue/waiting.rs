@@ -86,6 +86,26 @@ impl Dialogue {
         }
     }
 
+    /// What the bot would answer to this message if it still handled the conversation — a routine
+    /// answer it is sure of, filled with the order's facts — offered to the agent as a suggestion.
+    pub async fn would_answer(&self, memory: &Memory, input: &Input<'_>, resolved: &Resolved) -> Vec<String> {
+        let routine = resolved.understood == Understood::Act
+            && resolved.sure
+            && self.script.action(&resolved.intent).routine()
+            && !self.script.is_small_talk(&resolved.intent);
+        if !routine {
+            return Vec::new();
+        }
+        match self.answer(memory, input, resolved, None).await {
+            Ok(d) if d.transition.is_none() => d.replies.into_iter().map(|r| r.text).collect(),
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, "no suggestion from the bot for this message");
+                Vec::new()
+            }
+        }
+    }
+
     /// The customer no longer needs a person: the bot takes the conversation back.
     fn withdraw(&self, memory: &Memory, input: &Input<'_>) -> Decision {
         let mut d = Decision { transition: Some(Transition::Withdraw), ..Decision::default() };

@@ -206,6 +206,10 @@ async fn ws_message(state: &AppState, address: IpAddr, session: &SessionRow, tex
             customer_message(state, address, session, &text, frame.button.as_deref()).await.map(|_| ())
         }
         "ping" => Ok(()),
+        "typing" => {
+            state.chat.customer_typing(session).await;
+            Ok(())
+        }
         other => Err(ApiError::bad_request("invalid_request", format!("unknown frame type {other:?}"))),
     }
 }

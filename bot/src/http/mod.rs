@@ -6,6 +6,7 @@ mod agents;
 mod boundary;
 pub mod assets;
 mod chat;
+pub mod console_labels;
 mod customers;
 mod error;
 mod extract;

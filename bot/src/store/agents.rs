@@ -77,6 +77,11 @@ impl Store {
         Ok(sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?)
     }
 
+    pub async fn agent(&self, id: &str) -> Result<Option<AgentRow>, BotError> {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a WHERE a.id = $1");
+        Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
     pub async fn agents(&self) -> Result<Vec<AgentRow>, BotError> {
         let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a ORDER BY a.username");
         Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)

@@ -188,6 +188,7 @@ fn redacted_brief(brief: &str) -> String {
             b.past_contacts.clear();
             b.bot_answers.clear();
             b.suggested_replies.clear();
+            b.order = None;
             serde_json::to_string(&b).unwrap_or_else(|_| "{}".into())
         }
         Err(_) => "{}".into(),
