@@ -390,3 +390,26 @@ async fn routine_requests_behave_as_the_domain_describes() {
     let t = c.say("bye").await;
     assert_eq!(t.state, "closed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_survey_after_a_goodbye_is_answered_and_an_old_score_changes_nothing() {
+    let service = TestService::start("goodbye-survey").await;
+    let c = Customer::start(&service.base, Some("en")).await;
+    c.say("Where is my order 100005?").await;
+    let t = c.say("thanks, bye").await;
+    assert_eq!(t.state, "closed");
+    assert!(t.button_ids().contains(&"ces_6".to_string()), "the effort question: {:?}", t.messages);
+    let t = c.click("ces_6", "6").await;
+    assert!(t.button_ids().contains(&"csat_5".to_string()), "the answer is taken and the next question asked: {:?}", t.messages);
+    let t = c.click("csat_5", "5").await;
+    assert_eq!((t.state.as_str(), t.messages.len()), ("closed", 2), "the score and the thanks: {:?}", t.messages);
+    // The same buttons clicked again (an old message): nothing happens, no new conversation.
+    for (id, label) in [("csat_5", "5"), ("ces_6", "6"), ("order_status", "Order status")] {
+        let t = c.click(id, label).await;
+        assert!(t.messages.is_empty() && t.state == "closed", "{id}: {:?}", t.messages);
+    }
+    // A typed message does start the next conversation.
+    let t = c.say("Where is my order 100006?").await;
+    assert_eq!(t.state, "bot");
+    assert!(t.bot_text().contains("100006"), "{}", t.bot_text());
+}

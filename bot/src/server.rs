@@ -14,7 +14,7 @@ use crate::clock::now_ms;
 use crate::config::Config;
 use crate::dialogue::responses::Responses;
 use crate::dialogue::{Dialogue, Script};
-use crate::http::assets::load_widget_strings;
+use crate::http::assets::{load_widget_strings, load_widget_strings_with_greeting};
 use crate::http::metrics::Metrics;
 use crate::secrets::{new_token, token_hash};
 use crate::error::BotError;
@@ -103,11 +103,12 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let responses = Responses::load(&content.join("responses"))?;
     // The intents as the NLU loaded them: the content is read once.
     let script = Script::load(&content.join("dialogue.toml"), &nlu.defs, &responses)?;
-    let widget_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("widget"))?);
-    let console_strings: Arc<str> = Arc::from(load_widget_strings(&content.join("console"))?);
+    let widget_strings: Arc<str> = Arc::from(load_widget_strings_with_greeting(&content.join("widget"), &responses, &script)?);
+    let handoff = load_handoff_settings(&content)?;
+    let console_strings = load_widget_strings(&content.join("console"))?;
+    let console_strings: Arc<str> = Arc::from(crate::http::console_labels::with_domain_labels(&console_strings, &handoff.texts, &responses)?);
     let phrases = crate::dialogue::phrases::Phrases::load(&content.join("phrases"))?;
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone(), phrases });
-    let handoff = load_handoff_settings(&content)?;
     let nlu = Arc::new(nlu);
     let chat = Arc::new(
         Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second)

@@ -1,10 +1,11 @@
 // The reports panel (supervisors): GET /analytics?days=N gives overall figures, handoff reasons,
-// waiting and first-reply times, and the same figures per language and per channel. The panel takes
-// the main area's place; the conversation or preview underneath keeps its state and comes back
-// unchanged. Numbers are localised, so a language change re-renders it.
+// waiting and first-reply times, the same figures per language and per channel, and per day (drawn
+// as trend charts, days cut at this browser's offset from UTC). The panel takes the main area's
+// place; the conversation or preview underneath keeps its state and comes back unchanged. Numbers
+// are localised, so a language change re-renders it.
 
 import { ui, el, txt, clear } from './dom.js';
-import { t, fill, label, primary, languageName, LANGS, onLanguageChange } from './i18n.js';
+import { t, fill, label, primary, languageName, shownLang, LANGS, onLanguageChange } from './i18n.js';
 import { api, hasToken } from './api.js';
 import { isNum, fmtCount, fmtRate, fmtMean, fmtDuration, fmtTime, fmtDateTime } from './format.js';
 import { REASONS, CHANNELS, langBadge, reasonName, channelLabel } from './labels.js';
@@ -12,6 +13,7 @@ import { stored, store } from './storage.js';
 import { isSupervisor } from './session.js';
 import { setNotice } from './notice.js';
 import { view, renderMode } from './view.js';
+import { trendChart } from './charts.js';
 
 const POLL_MS = 60000;        // the panel refreshes this often while it is open
 const DAYS = [1, 7, 30, 90], DAYS_DEFAULT = 7;
@@ -28,12 +30,32 @@ const COLUMNS = [
   { id: 'csat', key: 'reports_csat' }
 ];
 const TIMES = [{ id: 'waiting_seconds', key: 'reports_wait' }, { id: 'first_reply_seconds', key: 'reports_first_reply' }];
+// The survey scales (1 to N), when an answer does not carry its own.
+const SCALES = { ces: 7, csat: 5 };
+// The per-day charts: the `daily` field each draws and how its values read.
+const TRENDS = [
+  { id: 'conversations', key: 'reports_conversations', kind: 'count' },
+  { id: 'containment_rate', key: 'reports_containment', kind: 'rate' },
+  { id: 'handoff_rate', key: 'reports_handoff_rate', kind: 'rate' },
+  { id: 'first_contact_resolution', key: 'reports_fcr', kind: 'rate' },
+  { id: 'service_level', key: 'reports_service_level', kind: 'rate' },
+  { id: 'ces', key: 'reports_ces', kind: 'score' },
+  { id: 'csat', key: 'reports_csat', kind: 'score' }
+];
+// What each figure means, in the help under the summary cards.
+const HELP = [
+  { kpi: 'first_contact_resolution', key: 'reports_fcr', help: 'reports_fcr_help' },
+  { kpi: 'ces', key: 'reports_ces', help: 'reports_ces_help' },
+  { kpi: 'csat', key: 'reports_csat', help: 'reports_csat_help' }
+];
 
 let denied = false;           // the server answered 403: no reports for this session
 let data = null, dataDays = 0, loadedAt = 0;
 let days = DAYS_DEFAULT, seq = 0, timer = null, errorKey = null;
+let trends = null;            // the charts' container, built by buildTrends()
 
 export function initReports() {
+  buildTrends();
   const saved = Number(stored('localStorage', K_DAYS));
   if (DAYS.indexOf(saved) >= 0) days = saved;
   ui.reportsDays.value = String(days);
@@ -113,7 +135,9 @@ function loadReports() {
   const mine = ++seq, period = days;
   ui.reports.setAttribute('aria-busy', 'true');
   renderStatus();
-  api('GET', '/analytics?days=' + period).then((d) => {
+  // The days of the charts are this browser's calendar days.
+  const offset = -new Date().getTimezoneOffset();
+  api('GET', '/analytics?days=' + period + '&utc_offset_minutes=' + offset).then((d) => {
     if (mine !== seq) return;
     ui.reports.setAttribute('aria-busy', 'false');
     data = d && typeof d === 'object' ? d : {};
@@ -156,6 +180,7 @@ function renderReports() {
   ui.reportsRange.textContent = from && to ? from + ' – ' + to : '';
   ui.reportsUpdated.textContent = d && loadedAt ? fill('reports_updated', { time: fmtTime(new Date(loadedAt).toISOString()) }) : '';
   renderKpis(o);
+  renderTrends(d);
   renderReasons(o, !!d);
   renderTimes(o);
   renderBreakdown(ui.reportsByLanguage, d && d.by_language, 'language', !!d);
@@ -186,7 +211,12 @@ function renderKpis(o) {
           value = fmtRate(o.containment_rate);
           if (isNum(o.contained) && isNum(o.conversations)) sub = fill('reports_of', { n: fmtCount(o.contained), total: fmtCount(o.conversations) });
           break;
-        case 'first_contact_resolution': value = fmtRate(o.first_contact_resolution); break;
+        case 'first_contact_resolution':
+          value = fmtRate(o.first_contact_resolution);
+          if (isNum(o.resolved_first_contact) && isNum(o.conversations)) {
+            sub = fill('reports_of', { n: fmtCount(o.resolved_first_contact), total: fmtCount(o.conversations) });
+          }
+          break;
         case 'service_level':
           value = fmtRate(o.service_level);
           if (isNum(o.service_level_target_seconds)) {
@@ -194,7 +224,7 @@ function renderKpis(o) {
           }
           break;
         case 'ces': case 'csat':
-          value = fmtMean(stat(o, k, 'mean'));
+          value = fmtScore(o[k], k);
           if (isNum(stat(o, k, 'n'))) sub = fill('reports_responses', { n: fmtCount(stat(o, k, 'n')) });
           break;
       }
@@ -268,7 +298,7 @@ function breakdownCell(s, col) {
     case 'conversations': case 'handoffs': return fmtCount(s[col]);
     case 'containment_rate': case 'first_contact_resolution': case 'service_level': return fmtRate(s[col]);
     case 'wait_p50': return fmtDuration(stat(s, 'waiting_seconds', 'p50'));
-    case 'ces': case 'csat': return fmtMean(stat(s, col, 'mean'));
+    case 'ces': case 'csat': return fmtScore(s[col], col);
   }
   return '—';
 }
@@ -307,4 +337,89 @@ function renderBreakdown(table, map, kind, loaded) {
     tbody.appendChild(tr);
   }
   table.appendChild(tbody);
+}
+
+// A survey mean with its scale: "6.0 / 7".
+function fmtScore(m, question) {
+  const mean = m && typeof m === 'object' ? m.mean : null;
+  if (!isNum(mean)) return '—';
+  return fill('reports_score', { value: fmtMean(mean), max: fmtCount(scaleOf(m, question)) });
+}
+
+function scaleOf(m, question) {
+  return m && isNum(m.scale) && Number(m.scale) > 1 ? Number(m.scale) : SCALES[question];
+}
+
+// The trends card and the help on what the figures mean, after the summary cards (built once; the
+// markup of console.html stays as it was).
+function buildTrends() {
+  const card = el('section', 'reports-card reports-trends', { 'aria-labelledby': 'reports-trends-title' });
+  card.appendChild(label('h3', 'reports-h', 'reports_trends', { id: 'reports-trends-title' }));
+  trends = el('div', 'trends', { id: 'reports-trends' });
+  card.appendChild(trends);
+  const help = el('details', 'reports-help', { id: 'reports-help' });
+  help.appendChild(label('summary', 'reports-help-summary', 'reports_help'));
+  const list = el('dl', 'reports-help-list');
+  HELP.forEach((h) => {
+    list.appendChild(label('dt', null, h.key));
+    list.appendChild(label('dd', null, h.help, { id: 'reports-help-' + h.kpi }));
+    const kpi = ui.reportsKpis.querySelector('.kpi[data-kpi="' + h.kpi + '"]');
+    if (kpi) kpi.setAttribute('aria-describedby', 'reports-help-' + h.kpi);
+  });
+  help.appendChild(list);
+  ui.reportsKpis.after(help, card);
+}
+
+// One chart per figure of `daily`; nothing before the first answer for the chosen period.
+function renderTrends(d) {
+  clear(trends);
+  const daily = d && Array.isArray(d.daily) ? d.daily.filter((x) => x && typeof x === 'object' && x.date) : [];
+  if (!daily.length) {
+    if (d) trends.appendChild(label('p', 'reports-empty', 'reports_no_data'));
+    return;
+  }
+  const rtl = document.documentElement.getAttribute('dir') === 'rtl';
+  TRENDS.forEach((c) => {
+    const values = daily.map((x) => ({ date: String(x.date), value: trendValue(x, c) }));
+    trends.appendChild(trendChart(chartSpec(c, values, daily, rtl), values));
+  });
+}
+
+function trendValue(day, c) {
+  const v = c.kind === 'score' ? stat(day, c.id, 'mean') : day[c.id];
+  return isNum(v) ? Number(v) : null;
+}
+
+// Scale, axis title and number format of one chart.
+function chartSpec(c, values, daily, rtl) {
+  const spec = { id: c.id, name: t(c.key), rtl: rtl, day: fmtDay, longDay: fmtLongDay };
+  if (c.kind === 'rate') return Object.assign(spec, { axis: t('reports_axis_share'), ticks: [0, 0.5, 1], format: fmtRate });
+  if (c.kind === 'score') {
+    const scale = scaleOf(daily.map((x) => x[c.id]).find((m) => m && isNum(m.scale)), c.id);
+    return Object.assign(spec, {
+      axis: fill('reports_axis_score', { max: fmtCount(scale) }),
+      ticks: [1, (1 + scale) / 2, scale],
+      tick: fmtCount,
+      format: (v) => fill('reports_score', { value: fmtMean(v), max: fmtCount(scale) })
+    });
+  }
+  const step = niceStep(Math.max.apply(null, values.map((x) => x.value || 0)) / 2);
+  return Object.assign(spec, { axis: t('reports_axis_count'), ticks: [0, step, 2 * step], format: fmtCount });
+}
+
+// 1, 2, 5, 10, 20, 50… at least `v` (and at least 1: a count scale never ends below 2).
+function niceStep(v) {
+  if (!(v > 1)) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= v);
+}
+
+// "7 Mar" (axis) and "Fri, 7 Mar 2025" (table, description) of a YYYY-MM-DD date, in the UI language.
+function fmtDay(date) { return fmtDate(date, { day: 'numeric', month: 'short' }); }
+function fmtLongDay(date) { return fmtDate(date, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }); }
+function fmtDate(date, opts) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  try { return at.toLocaleDateString(shownLang(), Object.assign({ timeZone: 'UTC' }, opts)); } catch (e) { return date; }
 }

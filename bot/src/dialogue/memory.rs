@@ -63,7 +63,7 @@ pub const MISS_KEYS: &[&str] = &["oos", "oos_again", "not_helpful", "followup_mo
 /// what was meant, or says which languages it speaks.
 const NEUTRAL_KEYS: &[&str] = &["ack", "withdrawn", "clarify", "clarify_noise", "unsupported_language"];
 /// Reply key prefixes that answer a request (rather than ask, greet or fail).
-const RESOLVING_KEYS: &[&str] = &[
+pub const RESOLVING_KEYS: &[&str] = &[
     "order_status.",
     "refund_status.",
     "return_request.started",
@@ -194,7 +194,9 @@ impl Memory {
             EventBody::QueueTold { queue } => self.queue_told = Some((*queue, at)),
             EventBody::StateChanged { to, .. } => {
                 self.state = *to;
-                if *to != ConvState::Bot {
+                // A survey asked with the goodbye outlives the close: the answer belongs to it.
+                let survey = self.awaiting.as_ref().is_some_and(|a| a.intent == super::SURVEY);
+                if *to != ConvState::Bot && !(*to == ConvState::Closed && survey) {
                     self.awaiting = None;
                 }
                 if *to != ConvState::WaitingAgent {
@@ -409,5 +411,18 @@ mod tests {
         assert_eq!(next.past.len(), 1);
         assert_eq!(next.past[0].order_ids, ["100017"]);
         assert_eq!(next.past[0].intents, ["order_status"]);
+    }
+
+    #[test]
+    fn a_survey_asked_with_the_goodbye_outlives_the_close() {
+        let mut m = Memory::new(&conversation("c_1"), Lang::En);
+        let survey = Awaiting { intent: crate::dialogue::SURVEY.into(), slot: "ces".into() };
+        m.fold("c_1", 1, &bot("survey.ces", None, Some(survey.clone())));
+        m.fold("c_1", 2, &EventBody::StateChanged { from: ConvState::Bot, to: ConvState::Closed, reason: "customer_goodbye".into() });
+        assert_eq!(m.awaiting, Some(survey), "the score that follows answers it");
+        let mut m = Memory::new(&conversation("c_1"), Lang::En);
+        m.fold("c_1", 1, &bot("ask_order_id", Some("order_status"), Some(Awaiting { intent: "order_status".into(), slot: "order_id".into() })));
+        m.fold("c_1", 2, &EventBody::StateChanged { from: ConvState::Bot, to: ConvState::Closed, reason: "customer_goodbye".into() });
+        assert_eq!(m.awaiting, None, "any other question ends with the conversation");
     }
 }

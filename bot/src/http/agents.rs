@@ -169,15 +169,24 @@ async fn list_agents(State(state): State<AppState>, _: Supervisor) -> Result<Jso
 struct AnalyticsQuery {
     #[serde(default)]
     days: Option<u32>,
+    /// Where the days of `daily` begin, in minutes east of UTC (the supervisor's own days).
+    #[serde(default)]
+    utc_offset_minutes: Option<i32>,
 }
 
-/// `GET /api/v1/agent/analytics?days=N` (supervisors): the figures of the last N days.
+/// `GET /api/v1/agent/analytics?days=N[&utc_offset_minutes=M]` (supervisors): the figures of the
+/// last N days, with one `daily` entry per calendar day at UTC+M minutes (UTC by default).
 async fn analytics(State(state): State<AppState>, _: Supervisor, JsonQuery(q): JsonQuery<AnalyticsQuery>) -> Result<Response, ApiError> {
     let days = q.days.unwrap_or(7);
     if !(1..=90).contains(&days) {
         return Err(ApiError::bad_request("invalid_query", "days must be 1 to 90"));
     }
-    let report = crate::analytics::report(&state.store, days, crate::clock::now_ms()).await?;
+    let offset = q.utc_offset_minutes.unwrap_or(0);
+    let max = crate::analytics::MAX_UTC_OFFSET_MINUTES;
+    if !(-max..=max).contains(&offset) {
+        return Err(ApiError::bad_request("invalid_query", "utc_offset_minutes must be -840 to 840"));
+    }
+    let report = crate::analytics::report(&state.store, days, crate::clock::now_ms(), offset).await?;
     Ok(Json(report).into_response())
 }
 
@@ -191,6 +200,7 @@ async fn websocket(State(state): State<AppState>, AgentAuth { agent, token }: Ag
 async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     let events = state.chat.agent_events(&agent.id);
     state.chat.agent_online(&agent.id, true);
+    state.chat.presence_changed();
     state.chat.tell_waiting().await;
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
     let first = json!({"type": "queue", "handoffs": handoffs}).to_string();
@@ -211,6 +221,7 @@ async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     })
     .await;
     state.chat.agent_online(&agent.id, false);
+    state.chat.presence_changed();
     state.chat.queue_changed().await;
 }
 
