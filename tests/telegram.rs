@@ -727,3 +727,50 @@ async fn a_flood_is_kept_but_not_all_answered() {
     assert!((20..40).contains(&replies), "answered up to the limit only: {replies}");
     assert_eq!(tg.sent_to(chat).len(), replies, "what was answered was delivered");
 }
+
+/// The waiting story in Telegram (issue 13): the same place and choices as the widget's, every
+/// message while waiting answered, the choices as inline buttons, an agent coming online told
+/// without asking, and "keep talking to the assistant" withdrawing the request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_in_telegram_is_told_and_answered() {
+    let tg = FakeTelegram::start(TOKEN).await;
+    let telegram = polling(&tg);
+    let service = TestService::start_with("tg-waiting", |config| {
+        config.telegram = Some(telegram);
+        config.queue_update_seconds = 2;
+    })
+    .await;
+    let chat = 7_001;
+    let opened = exchange(&tg, chat, |tg| {
+        tg.push_message(chat, chat, "ru", "Позовите оператора, пожалуйста");
+    }).await;
+    wait_for_state(&service, chat, ConvState::WaitingAgent).await;
+    let choices = opened.iter().find(|s| !s.buttons.is_empty()).unwrap_or_else(|| panic!("the choices as inline buttons: {opened:?}"));
+    let mut ids: Vec<&str> = choices.buttons.iter().map(|(_, d)| d.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["queue_bot", "queue_later", "queue_wait_any"], "{:?}", choices.buttons);
+    assert!(texts(&opened).contains("по-русски"), "nobody who speaks Russian is online, said so: {}", texts(&opened));
+
+    // A routine question is answered while the request stays queued.
+    let reply = exchange(&tg, chat, |tg| {
+        tg.push_message(chat, chat, "ru", "Какие способы оплаты у вас есть?");
+    }).await;
+    assert!(reply.len() >= 2, "the answer and the place: {reply:?}");
+    assert_eq!(conversation(&service, chat).await.unwrap().state, ConvState::WaitingAgent);
+
+    // A Russian-speaking agent comes online: the customer hears of it.
+    let before = tg.sent_to(chat).len();
+    let olga = agent(&service, "olga", &[Lang::Ru], "agent").await;
+    let _olga_live = olga.live().await;
+    tg.wait_for_sent_to(chat, before + 1, WAIT).await;
+    let told = texts(&tg.sent_to(chat)[before..]);
+    assert!(told.contains("1") && told.contains("по-русски"), "an agent who speaks Russian is online now: {told}");
+
+    // "Keep talking to the assistant": withdrawn, out of the queue.
+    let press = tg.callback_update(chat, chat, "ru", "queue_bot", choices.message_id);
+    exchange(&tg, chat, |tg| {
+        tg.push_raw(press);
+    }).await;
+    wait_for_state(&service, chat, ConvState::Bot).await;
+    assert!(olga.queue().await.is_empty(), "the request left the queue");
+}

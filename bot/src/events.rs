@@ -287,21 +287,9 @@ fn is_survey_button(id: &str) -> bool {
     ["ces_", "csat_"].iter().any(|p| id.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()))
 }
 
-/// Reply keys that tell a waiting customer where they stand (the message's `kind` is `queue`).
-const QUEUE_KEYS: &[&str] = &[
-    "handoff.waiting",
-    "handoff.no_agent_for_language",
-    "handoff.still_waiting",
-    "handoff.still_waiting_no_agent",
-    "handoff.noted",
-    "handoff.noted_no_agent",
-    "handoff.still_queued",
-    "handoff.queue_update",
-    "handoff.agent_available",
-    "handoff.queue_no_agent",
-    "handoff.wait_any",
-    "handoff.answer_later",
-];
+/// The prefix of reply keys that tell a waiting customer where they stand (the message's `kind` is
+/// `queue`).
+const QUEUE_KEY_PREFIX: &str = "queue.";
 
 impl Event {
     pub fn message(&self) -> Option<Message> {
@@ -327,7 +315,7 @@ impl Event {
             },
             kind: match &self.body {
                 EventBody::BotMessage { key, .. } if CLARIFY_KEYS.contains(&key.as_str()) => Some("clarify".into()),
-                EventBody::BotMessage { key, .. } if QUEUE_KEYS.contains(&key.as_str()) => Some("queue".into()),
+                EventBody::BotMessage { key, .. } if key.starts_with(QUEUE_KEY_PREFIX) => Some("queue".into()),
                 EventBody::CustomerMessage { button: Some(b), .. } if is_survey_button(b) => Some("survey".into()),
                 _ => None,
             },

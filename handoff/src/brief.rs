@@ -54,7 +54,7 @@ pub struct OrderFacts {
     pub id: String,
     /// The status code (`shipped`, `delivered`, …); the console names it in its language.
     pub status: String,
-    /// In minor units of `currency`.
+    /// In whole units of `currency` (as the back office gives it).
     pub amount: i64,
     pub currency: String,
     /// The date that goes with the status (unix ms).

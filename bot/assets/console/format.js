@@ -51,15 +51,14 @@ export function fmtDuration(v) {
   return fill('duration_hours', { h: fmtCount(Math.floor(min / 60)), m: pad2(min % 60) });
 }
 
-// An amount in minor units of `currency` (ISO 4217), in the UI language's format.
-export function fmtMoney(minor, currency) {
-  if (!isNum(minor)) return '';
+// An amount in whole units of `currency` (ISO 4217), in the UI language's format.
+export function fmtMoney(amount, currency) {
+  if (!isNum(amount)) return '';
   const cur = str(currency).toUpperCase();
   try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits;
-    return new Intl.NumberFormat(shownLang(), { style: 'currency', currency: cur }).format(Number(minor) / Math.pow(10, digits));
+    return new Intl.NumberFormat(shownLang(), { style: 'currency', currency: cur, minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(Number(amount));
   } catch (e) {
-    return (Number(minor) / 100).toFixed(2) + ' ' + cur;
+    return String(amount) + ' ' + cur;
   }
 }
 

@@ -31,14 +31,14 @@ pub(super) enum Telling {
 impl Telling {
     fn keys(self) -> (&'static str, &'static str) {
         match self {
-            Telling::Opened => ("handoff.waiting", "handoff.no_agent_for_language"),
-            Telling::Note(QueueNote::StillWaiting) => ("handoff.still_waiting", "handoff.still_waiting_no_agent"),
-            Telling::Note(QueueNote::Noted) => ("handoff.noted", "handoff.noted_no_agent"),
-            Telling::Note(QueueNote::StillQueued) => ("handoff.still_queued", "handoff.still_queued"),
-            Telling::Note(QueueNote::WaitAny) => ("handoff.wait_any", "handoff.wait_any"),
-            Telling::Note(QueueNote::Later) => ("handoff.answer_later", "handoff.answer_later"),
-            Telling::Update { agents_came: true } => ("handoff.agent_available", "handoff.queue_no_agent"),
-            Telling::Update { agents_came: false } => ("handoff.queue_update", "handoff.queue_no_agent"),
+            Telling::Opened => ("queue.waiting", "queue.no_agent_for_language"),
+            Telling::Note(QueueNote::StillWaiting) => ("queue.still_waiting", "queue.still_waiting_no_agent"),
+            Telling::Note(QueueNote::Noted) => ("queue.noted", "queue.noted_no_agent"),
+            Telling::Note(QueueNote::StillQueued) => ("queue.still_queued", "queue.still_queued"),
+            Telling::Note(QueueNote::WaitAny) => ("queue.wait_any", "queue.wait_any"),
+            Telling::Note(QueueNote::Later) => ("queue.answer_later", "queue.answer_later"),
+            Telling::Update { agents_came: true } => ("queue.agent_available", "queue.no_agent"),
+            Telling::Update { agents_came: false } => ("queue.update", "queue.no_agent"),
         }
     }
 }

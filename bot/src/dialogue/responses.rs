@@ -72,22 +72,22 @@ pub const REPLY_KEYS: &[&str] = &[
     "handoff.sensitive_intent",
     "handoff.repeated_misunderstanding",
     "handoff.repeat_contact",
-    "handoff.waiting",
-    "handoff.no_agent_for_language",
+    "queue.waiting",
+    "queue.no_agent_for_language",
     "handoff.agent_joined",
     "handoff.back_to_bot",
     "handoff.closed",
-    "handoff.still_waiting",
-    "handoff.still_waiting_no_agent",
-    "handoff.noted",
-    "handoff.noted_no_agent",
-    "handoff.still_queued",
-    "handoff.queue_update",
-    "handoff.agent_available",
-    "handoff.queue_no_agent",
+    "queue.still_waiting",
+    "queue.still_waiting_no_agent",
+    "queue.noted",
+    "queue.noted_no_agent",
+    "queue.still_queued",
+    "queue.update",
+    "queue.agent_available",
+    "queue.no_agent",
     "handoff.withdrawn",
-    "handoff.wait_any",
-    "handoff.answer_later",
+    "queue.wait_any",
+    "queue.answer_later",
     "survey.ces",
     "survey.csat",
     "survey.thanks",
@@ -564,7 +564,7 @@ mod tests {
     }
 
     fn waiting(r: &Responses, lang: Lang, minutes: u32) -> String {
-        r.reply(lang, "handoff.queue_update", &[("position", "3"), ("minutes", &minutes.to_string())], 0)
+        r.reply(lang, "queue.update", &[("position", "3"), ("minutes", &minutes.to_string())], 0)
     }
 
     #[test]
@@ -639,7 +639,7 @@ mod tests {
         assert_eq!(r.date(Lang::Kk, ms), "2026 жылғы 27 қараша");
         assert_eq!(r.button(Lang::En, "yes"), "Yes");
         assert_eq!(r.status(Lang::Ru, "shipped"), "Отправлен");
-        assert!(r.has_reply("handoff.waiting") && r.has_button("human_agent"));
+        assert!(r.has_reply("queue.waiting") && r.has_button("human_agent"));
         assert!(!r.has_reply("button.yes"), "labels are not replies");
     }
 
@@ -697,7 +697,7 @@ mod tests {
         let e = load_error("button", "en.ftl", |t| without_line(t, "button-no ="));
         assert!(e.contains("en.ftl") && e.contains("lacks `button-no`"), "{e}");
         let e = load_error("plural", "ru.ftl", |t| t.replace("[few] { $minutes } минуты", "[few] { $minutes } { -minutes }"));
-        assert!(e.contains("ru.ftl:") && e.contains("handoff-waiting") && e.contains("minutes"), "an unknown term fails: {e}");
+        assert!(e.contains("ru.ftl:") && e.contains("queue-waiting") && e.contains("minutes"), "an unknown term fails: {e}");
         let e = load_error("rtl", "ar.ftl", |t| t.replace("handoff-agent_joined = معكم الآن في المحادثة: { $agent }.", "handoff-agent_joined = { $agent } معكم."));
         assert!(e.contains("ar.ftl:") && e.contains("`handoff-agent_joined` begins with a value"), "{e}");
     }

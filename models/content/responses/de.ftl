@@ -76,37 +76,37 @@ handoff-negative_emotion = Es tut mir sehr leid, dass Sie Ärger hatten. Ich üb
 handoff-sensitive_intent = Darum kümmert sich jemand aus unserem Team persönlich. Ihr Anliegen ist bereits weitergeleitet, alle Details liegen schon vor.
 handoff-repeated_misunderstanding = Entschuldigung, ich verstehe Sie leider nicht. Ich gebe das Gespräch an unser Support-Team weiter – dort ist alles sichtbar, was Sie geschrieben haben.
 handoff-repeat_contact = Ich sehe, dass Sie sich wegen dieser Bestellung schon an uns gewandt haben. Ich gebe das Gespräch an unser Support-Team weiter – dort ist der ganze Verlauf sichtbar, Sie müssen nichts wiederholen.
-handoff-waiting = Sie sind in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }, die Wartezeit beträgt etwa { $minutes ->
+queue-waiting = Sie sind in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }, die Wartezeit beträgt etwa { $minutes ->
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     }. Während Sie warten, können Sie hier gern weiterschreiben: Unser Team sieht Ihre Nachrichten, und einfache Fragen beantworte ich.
-handoff-no_agent_for_language = Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht, daher kann ich Ihnen keine Wartezeit zusagen. Sie können auf jemanden warten, der Ihnen eventuell in einer anderen Sprache antwortet, mit mir weiterschreiben oder später hier in diesem Chat eine Antwort erhalten.
+queue-no_agent_for_language = Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht, daher kann ich Ihnen keine Wartezeit zusagen. Sie können auf jemanden warten, der Ihnen eventuell in einer anderen Sprache antwortet, mit mir weiterschreiben oder später hier in diesem Chat eine Antwort erhalten.
 handoff-agent_joined = { $agent } ist dem Gespräch beigetreten.
 handoff-back_to_bot = Unser Team hat das Gespräch wieder an mich, den digitalen Assistenten, übergeben. Womit kann ich Ihnen noch helfen?
 handoff-closed = Das Gespräch ist beendet. Vielen Dank, dass Sie sich an uns gewandt haben!
-handoff-still_waiting = Sie sind bereits in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }, die Wartezeit beträgt etwa { $minutes ->
+queue-still_waiting = Sie sind bereits in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }, die Wartezeit beträgt etwa { $minutes ->
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     }. Schreiben Sie hier gern weiter – unser Team sieht alles.
-handoff-still_waiting_no_agent = Sie sind bereits in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }. Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht, daher kann ich Ihnen keine Wartezeit zusagen – Sie erhalten hier eine Antwort, sobald jemand da ist.
-handoff-noted = Notiert – ich gebe es weiter, und unser Team sieht es, sobald jemand das Gespräch übernimmt. Sie sind an Position { $position } der Warteschlange, die Wartezeit beträgt etwa { $minutes ->
+queue-still_waiting_no_agent = Sie sind bereits in der Warteschlange für ein Gespräch mit unserem Team: Position { $position }. Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht, daher kann ich Ihnen keine Wartezeit zusagen – Sie erhalten hier eine Antwort, sobald jemand da ist.
+queue-noted = Notiert – ich gebe es weiter, und unser Team sieht es, sobald jemand das Gespräch übernimmt. Sie sind an Position { $position } der Warteschlange, die Wartezeit beträgt etwa { $minutes ->
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     }.
-handoff-noted_no_agent = Notiert – ich gebe es weiter, und unser Team sieht es, sobald jemand das Gespräch übernimmt. Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht; Sie erhalten hier eine Antwort, sobald jemand da ist.
-handoff-still_queued = Ihre Anfrage an unser Team besteht weiterhin: Sie sind an Position { $position } der Warteschlange.
-handoff-queue_update = Neuigkeiten zur Warteschlange: Sie sind jetzt an Position { $position }, die Wartezeit beträgt etwa { $minutes ->
+queue-noted_no_agent = Notiert – ich gebe es weiter, und unser Team sieht es, sobald jemand das Gespräch übernimmt. Im Moment ist leider niemand aus unserem Team online, der Deutsch spricht; Sie erhalten hier eine Antwort, sobald jemand da ist.
+queue-still_queued = Ihre Anfrage an unser Team besteht weiterhin: Sie sind an Position { $position } der Warteschlange.
+queue-update = Neuigkeiten zur Warteschlange: Sie sind jetzt an Position { $position }, die Wartezeit beträgt etwa { $minutes ->
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     }.
-handoff-agent_available = Jetzt ist jemand aus unserem Team online, der Deutsch spricht. Sie sind an Position { $position } der Warteschlange, die Wartezeit beträgt etwa { $minutes ->
+queue-agent_available = Jetzt ist jemand aus unserem Team online, der Deutsch spricht. Sie sind an Position { $position } der Warteschlange, die Wartezeit beträgt etwa { $minutes ->
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     }.
-handoff-queue_no_agent = Im Moment ist niemand aus unserem Team online, der Deutsch spricht. Ihre Anfrage bleibt in der Warteschlange (Position { $position }), und Sie erhalten hier eine Antwort, sobald jemand da ist.
+queue-no_agent = Im Moment ist niemand aus unserem Team online, der Deutsch spricht. Ihre Anfrage bleibt in der Warteschlange (Position { $position }), und Sie erhalten hier eine Antwort, sobald jemand da ist.
 handoff-withdrawn = In Ordnung, ich habe Ihre Anfrage an unser Team zurückgezogen. Kann ich sonst noch etwas für Sie tun?
-handoff-wait_any = In Ordnung: Es antwortet die erste freie Person aus unserem Team – eventuell in einer anderen Sprache. Sie sind an Position { $position } der Warteschlange.
-handoff-answer_later = In Ordnung, Ihre Anfrage bleibt in der Warteschlange. Sie können den Chat schließen – die Antwort unseres Teams wartet hier auf Sie.
+queue-wait_any = In Ordnung: Es antwortet die erste freie Person aus unserem Team – eventuell in einer anderen Sprache. Sie sind an Position { $position } der Warteschlange.
+queue-answer_later = In Ordnung, Ihre Anfrage bleibt in der Warteschlange. Sie können den Chat schließen – die Antwort unseres Teams wartet hier auf Sie.
 survey-ces = Wie einfach war es, Ihr Anliegen zu lösen? Bitte bewerten Sie auf einer Skala von 1 (sehr schwierig) bis 7 (sehr einfach).
 survey-csat = Wie zufrieden sind Sie mit unserem Service? Bitte bewerten Sie von 1 (sehr unzufrieden) bis 5 (sehr zufrieden).
 survey-thanks = Vielen Dank für Ihr Feedback!

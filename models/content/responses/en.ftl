@@ -97,37 +97,37 @@ handoff-negative_emotion = I'm really sorry this happened. I'm passing the conve
 handoff-sensitive_intent = A member of our support team will take care of this. They can already see the details of your request, so you won't need to repeat anything.
 handoff-repeated_misunderstanding = Sorry, I'm not understanding you. I'm passing the conversation to a member of our support team — they'll see everything you wrote.
 handoff-repeat_contact = I can see you've already contacted us about this order. I'm passing the conversation to a member of our support team — they can see the whole history, so there's no need to repeat anything.
-handoff-waiting = You're in the queue for a colleague: number { $position } in the queue; the wait is about { $minutes ->
+queue-waiting = You're in the queue for a colleague: number { $position } in the queue; the wait is about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. While you wait, you can keep writing here: the colleague will see it, and I'll answer simple questions.
-handoff-no_agent_for_language = None of our English-speaking colleagues is online right now, so I can't promise a time. You can wait for a colleague who may answer in another language, keep talking to me, or be answered later here in this chat.
+queue-no_agent_for_language = None of our English-speaking colleagues is online right now, so I can't promise a time. You can wait for a colleague who may answer in another language, keep talking to me, or be answered later here in this chat.
 handoff-agent_joined = { $agent } has joined the conversation.
 handoff-back_to_bot = Our colleague has handed the chat back to me, the virtual assistant. What else can I do for you?
 handoff-closed = This conversation is now closed. Thank you for contacting us!
-handoff-still_waiting = You're already in the queue for a colleague: number { $position }, and the wait is about { $minutes ->
+queue-still_waiting = You're already in the queue for a colleague: number { $position }, and the wait is about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. Feel free to keep writing here — they'll see everything.
-handoff-still_waiting_no_agent = You're already in the queue for a colleague: number { $position }. None of our English-speaking colleagues is online right now, so I can't promise a time — you'll get an answer here as soon as someone is.
-handoff-noted = Noted — I'll pass this on, and the colleague will see it when they join. You're number { $position } in the queue; the wait is about { $minutes ->
+queue-still_waiting_no_agent = You're already in the queue for a colleague: number { $position }. None of our English-speaking colleagues is online right now, so I can't promise a time — you'll get an answer here as soon as someone is.
+queue-noted = Noted — I'll pass this on, and the colleague will see it when they join. You're number { $position } in the queue; the wait is about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-noted_no_agent = Noted — I'll pass this on, and the colleague will see it when they join. None of our English-speaking colleagues is online right now; you'll get an answer here as soon as someone is.
-handoff-still_queued = Your request for a colleague still stands: you're number { $position } in the queue.
-handoff-queue_update = An update on the queue: you're now number { $position }, and the wait is about { $minutes ->
+queue-noted_no_agent = Noted — I'll pass this on, and the colleague will see it when they join. None of our English-speaking colleagues is online right now; you'll get an answer here as soon as someone is.
+queue-still_queued = Your request for a colleague still stands: you're number { $position } in the queue.
+queue-update = An update on the queue: you're now number { $position }, and the wait is about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-agent_available = A colleague who speaks English is online now. You're number { $position } in the queue; the wait is about { $minutes ->
+queue-agent_available = A colleague who speaks English is online now. You're number { $position } in the queue; the wait is about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-queue_no_agent = None of our English-speaking colleagues is online at the moment. Your request stays in the queue (number { $position }), and you'll get an answer here as soon as someone is.
+queue-no_agent = None of our English-speaking colleagues is online at the moment. Your request stays in the queue (number { $position }), and you'll get an answer here as soon as someone is.
 handoff-withdrawn = All right, I've cancelled the request for a colleague. What else can I do for you?
-handoff-wait_any = All right: the first free colleague will answer, possibly in another language. You're number { $position } in the queue.
-handoff-answer_later = All right, your request stays in the queue. You can close the chat — the colleague's answer will be waiting for you here.
+queue-wait_any = All right: the first free colleague will answer, possibly in another language. You're number { $position } in the queue.
+queue-answer_later = All right, your request stays in the queue. You can close the chat — the colleague's answer will be waiting for you here.
 survey-ces = How easy was it to solve your issue? Please rate it from 1 (very difficult) to 7 (very easy).
 survey-csat = How satisfied are you with our service? Please rate it from 1 to 5.
 survey-thanks = Thank you for your feedback! It helps us get better.

@@ -75,37 +75,37 @@ handoff-negative_emotion = Lamento mucho las molestias. Paso la conversación a 
 handoff-sensitive_intent = De esto se encargará personalmente una persona de nuestro equipo, que ya tiene todos los detalles de su consulta.
 handoff-repeated_misunderstanding = Disculpe, no consigo entenderle. Paso la conversación a una persona del equipo de soporte, que verá todo lo que ha escrito.
 handoff-repeat_contact = Veo que ya nos ha contactado por este pedido. Paso la conversación a una persona del equipo de soporte, que ve todo el historial, así que no hace falta repetir nada.
-handoff-waiting = Está en la cola para hablar con una persona de nuestro equipo: es el número { $position }; tiempo de espera aproximado: { $minutes ->
+queue-waiting = Está en la cola para hablar con una persona de nuestro equipo: es el número { $position }; tiempo de espera aproximado: { $minutes ->
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }. Mientras espera, puede seguir escribiendo aquí: esa persona verá todo lo que escriba, y yo responderé a las preguntas sencillas.
-handoff-no_agent_for_language = Ahora mismo no hay nadie de nuestro equipo conectado que hable español, así que no puedo prometerle un plazo. Puede esperar a una persona que quizá le responda en otro idioma, seguir hablando conmigo o recibir la respuesta más tarde aquí, en este chat.
+queue-no_agent_for_language = Ahora mismo no hay nadie de nuestro equipo conectado que hable español, así que no puedo prometerle un plazo. Puede esperar a una persona que quizá le responda en otro idioma, seguir hablando conmigo o recibir la respuesta más tarde aquí, en este chat.
 handoff-agent_joined = { $agent } se ha unido a la conversación.
 handoff-back_to_bot = Nuestro equipo ha devuelto la conversación al asistente virtual. ¿En qué más puedo ayudarle?
 handoff-closed = La conversación ha finalizado. ¡Gracias por contactar con nosotros!
-handoff-still_waiting = Ya está en la cola para hablar con una persona de nuestro equipo: es el número { $position }; tiempo de espera aproximado: { $minutes ->
+queue-still_waiting = Ya está en la cola para hablar con una persona de nuestro equipo: es el número { $position }; tiempo de espera aproximado: { $minutes ->
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }. Puede seguir escribiendo aquí: lo verán todo.
-handoff-still_waiting_no_agent = Ya está en la cola para hablar con una persona de nuestro equipo: es el número { $position }. Ahora mismo no hay nadie de nuestro equipo conectado que hable español, así que no puedo prometerle un plazo; recibirá una respuesta aquí en cuanto alguien se conecte.
-handoff-noted = Anotado: se lo paso a nuestro equipo y lo verán en cuanto le atiendan. Es el número { $position } de la cola; tiempo de espera aproximado: { $minutes ->
+queue-still_waiting_no_agent = Ya está en la cola para hablar con una persona de nuestro equipo: es el número { $position }. Ahora mismo no hay nadie de nuestro equipo conectado que hable español, así que no puedo prometerle un plazo; recibirá una respuesta aquí en cuanto alguien se conecte.
+queue-noted = Anotado: se lo paso a nuestro equipo y lo verán en cuanto le atiendan. Es el número { $position } de la cola; tiempo de espera aproximado: { $minutes ->
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }.
-handoff-noted_no_agent = Anotado: se lo paso a nuestro equipo y lo verán en cuanto le atiendan. Ahora mismo no hay nadie de nuestro equipo conectado que hable español; recibirá una respuesta aquí en cuanto alguien se conecte.
-handoff-still_queued = Su solicitud para hablar con una persona sigue en pie: es el número { $position } de la cola.
-handoff-queue_update = Novedades sobre la cola: ahora es el número { $position }; tiempo de espera aproximado: { $minutes ->
+queue-noted_no_agent = Anotado: se lo paso a nuestro equipo y lo verán en cuanto le atiendan. Ahora mismo no hay nadie de nuestro equipo conectado que hable español; recibirá una respuesta aquí en cuanto alguien se conecte.
+queue-still_queued = Su solicitud para hablar con una persona sigue en pie: es el número { $position } de la cola.
+queue-update = Novedades sobre la cola: ahora es el número { $position }; tiempo de espera aproximado: { $minutes ->
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }.
-handoff-agent_available = Ya hay conectada una persona de nuestro equipo que habla español. Es el número { $position } de la cola; tiempo de espera aproximado: { $minutes ->
+queue-agent_available = Ya hay conectada una persona de nuestro equipo que habla español. Es el número { $position } de la cola; tiempo de espera aproximado: { $minutes ->
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }.
-handoff-queue_no_agent = En este momento no hay nadie de nuestro equipo conectado que hable español. Su consulta sigue en la cola (número { $position }) y recibirá una respuesta aquí en cuanto alguien se conecte.
+queue-no_agent = En este momento no hay nadie de nuestro equipo conectado que hable español. Su consulta sigue en la cola (número { $position }) y recibirá una respuesta aquí en cuanto alguien se conecte.
 handoff-withdrawn = De acuerdo, he cancelado la solicitud para hablar con una persona. ¿En qué más puedo ayudarle?
-handoff-wait_any = De acuerdo: le responderá la primera persona disponible, quizá en otro idioma. Es el número { $position } de la cola.
-handoff-answer_later = De acuerdo, su consulta sigue en la cola. Puede cerrar el chat: la respuesta de nuestro equipo le estará esperando aquí.
+queue-wait_any = De acuerdo: le responderá la primera persona disponible, quizá en otro idioma. Es el número { $position } de la cola.
+queue-answer_later = De acuerdo, su consulta sigue en la cola. Puede cerrar el chat: la respuesta de nuestro equipo le estará esperando aquí.
 survey-ces = ¿Le resultó fácil resolver su consulta? Valórelo del 1 (muy difícil) al 7 (muy fácil).
 survey-csat = ¿Cuál es su grado de satisfacción con nuestro servicio? Valórelo del 1 (muy insatisfecho) al 5 (muy satisfecho).
 survey-thanks = ¡Gracias por su opinión!

@@ -81,37 +81,37 @@ handoff-negative_emotion = Je suis sincèrement désolé pour ce désagrément. 
 handoff-sensitive_intent = Un conseiller va s'occuper de votre demande. Il voit déjà tous les détails, vous n'aurez pas besoin de tout répéter.
 handoff-repeated_misunderstanding = Désolé, je ne vous comprends pas. Je transmets la conversation à un membre de l'équipe d'assistance, qui verra tout ce que vous avez écrit.
 handoff-repeat_contact = Je vois que vous nous avez déjà contactés au sujet de cette commande. Je transmets la conversation à un membre de l'équipe d'assistance, qui voit tout l'historique : inutile de répéter quoi que ce soit.
-handoff-waiting = Vous êtes dans la file d'attente pour parler à un conseiller : position { $position } ; attente estimée : environ { $minutes ->
+queue-waiting = Vous êtes dans la file d'attente pour parler à un conseiller : position { $position } ; attente estimée : environ { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. En attendant, vous pouvez continuer à écrire ici : le conseiller verra vos messages, et je répondrai aux questions simples.
-handoff-no_agent_for_language = Aucun conseiller francophone n'est en ligne pour le moment, je ne peux donc pas vous promettre de délai. Vous pouvez attendre un conseiller qui vous répondra peut-être dans une autre langue, continuer avec moi, ou recevoir une réponse plus tard, ici dans ce chat.
+queue-no_agent_for_language = Aucun conseiller francophone n'est en ligne pour le moment, je ne peux donc pas vous promettre de délai. Vous pouvez attendre un conseiller qui vous répondra peut-être dans une autre langue, continuer avec moi, ou recevoir une réponse plus tard, ici dans ce chat.
 handoff-agent_joined = { $agent } a rejoint la conversation.
 handoff-back_to_bot = Le conseiller m'a repassé la conversation. Que puis-je faire d'autre pour vous ?
 handoff-closed = Cette conversation est terminée. Merci de nous avoir contactés !
-handoff-still_waiting = Vous êtes déjà dans la file d'attente pour parler à un conseiller : position { $position } ; attente estimée : environ { $minutes ->
+queue-still_waiting = Vous êtes déjà dans la file d'attente pour parler à un conseiller : position { $position } ; attente estimée : environ { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. N'hésitez pas à continuer à écrire ici : le conseiller verra tout.
-handoff-still_waiting_no_agent = Vous êtes déjà dans la file d'attente pour parler à un conseiller : position { $position }. Aucun conseiller francophone n'est en ligne pour le moment, je ne peux donc pas vous promettre de délai ; vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
-handoff-noted = C'est noté : je transmets, et le conseiller le verra en rejoignant la conversation. Vous êtes en position { $position } dans la file d'attente ; attente estimée : environ { $minutes ->
+queue-still_waiting_no_agent = Vous êtes déjà dans la file d'attente pour parler à un conseiller : position { $position }. Aucun conseiller francophone n'est en ligne pour le moment, je ne peux donc pas vous promettre de délai ; vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
+queue-noted = C'est noté : je transmets, et le conseiller le verra en rejoignant la conversation. Vous êtes en position { $position } dans la file d'attente ; attente estimée : environ { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-noted_no_agent = C'est noté : je transmets, et le conseiller le verra en rejoignant la conversation. Aucun conseiller francophone n'est en ligne pour le moment ; vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
-handoff-still_queued = Votre demande de conseiller est toujours active : vous êtes en position { $position } dans la file d'attente.
-handoff-queue_update = Du nouveau dans la file d'attente : vous êtes maintenant en position { $position } ; attente estimée : environ { $minutes ->
+queue-noted_no_agent = C'est noté : je transmets, et le conseiller le verra en rejoignant la conversation. Aucun conseiller francophone n'est en ligne pour le moment ; vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
+queue-still_queued = Votre demande de conseiller est toujours active : vous êtes en position { $position } dans la file d'attente.
+queue-update = Du nouveau dans la file d'attente : vous êtes maintenant en position { $position } ; attente estimée : environ { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-agent_available = Un conseiller francophone est maintenant en ligne. Vous êtes en position { $position } dans la file d'attente ; attente estimée : environ { $minutes ->
+queue-agent_available = Un conseiller francophone est maintenant en ligne. Vous êtes en position { $position } dans la file d'attente ; attente estimée : environ { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
-handoff-queue_no_agent = Aucun conseiller francophone n'est en ligne pour le moment. Votre demande reste dans la file d'attente (position { $position }), et vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
+queue-no_agent = Aucun conseiller francophone n'est en ligne pour le moment. Votre demande reste dans la file d'attente (position { $position }), et vous recevrez une réponse ici dès qu'un conseiller sera en ligne.
 handoff-withdrawn = D'accord, j'ai annulé la demande de conseiller. Que puis-je faire d'autre pour vous ?
-handoff-wait_any = D'accord : le premier conseiller disponible vous répondra, peut-être dans une autre langue. Vous êtes en position { $position } dans la file d'attente.
-handoff-answer_later = D'accord, votre demande reste dans la file d'attente. Vous pouvez fermer le chat : la réponse du conseiller vous attendra ici.
+queue-wait_any = D'accord : le premier conseiller disponible vous répondra, peut-être dans une autre langue. Vous êtes en position { $position } dans la file d'attente.
+queue-answer_later = D'accord, votre demande reste dans la file d'attente. Vous pouvez fermer le chat : la réponse du conseiller vous attendra ici.
 survey-ces = Dans quelle mesure a-t-il été facile de résoudre votre problème ? Répondez de 1 (très difficile) à 7 (très facile).
 survey-csat = Dans quelle mesure êtes-vous satisfait(e) du service ? Donnez une note de 1 à 5 (1 = pas du tout satisfait, 5 = très satisfait).
 survey-thanks = { $variant ->
