@@ -24,8 +24,8 @@ async fn main() {
     history(&service, &dana).await;
     waiting_customers(&service).await;
 
-    widget(&service, &out, "widget-desktop.png", 1280, 860).await;
-    widget(&service, &out, "widget-phone.png", 390, 844).await;
+    widget(&service, &out, "widget-desktop.png", BrowserOptions { lang: Some("ru".into()), width: 1280, height: 860, phone: false }).await;
+    widget(&service, &out, "widget-phone.png", BrowserOptions { lang: Some("ru".into()), width: 390, height: 844, phone: true }).await;
     console(&service, &out).await;
     service.stop().await;
     println!("pictures written to {}", out.display());
@@ -69,8 +69,8 @@ async fn waiting_customers(service: &TestService) {
 }
 
 /// The demo page with the widget open in the middle of a conversation.
-async fn widget(service: &TestService, out: &std::path::Path, name: &str, width: u32, height: u32) {
-    let browser = Browser::launch_with(BrowserOptions { lang: Some("ru".into()), width, height }).await;
+async fn widget(service: &TestService, out: &std::path::Path, name: &str, options: BrowserOptions) {
+    let browser = Browser::launch_with(options).await;
     browser.goto(&service.url("/")).await;
     browser.wait_for(".komek-launcher", WAIT).await.click().await;
     browser.wait_for(".komek-input", WAIT).await;
@@ -86,7 +86,7 @@ async fn widget(service: &TestService, out: &std::path::Path, name: &str, width:
 
 /// The console: the queue, a brief before the claim, the conversation after it, the reports.
 async fn console(service: &TestService, out: &std::path::Path) {
-    let browser = Browser::launch_with(BrowserOptions { lang: Some("en".into()), width: 1440, height: 900 }).await;
+    let browser = Browser::launch_with(BrowserOptions { lang: Some("en".into()), width: 1440, height: 900, phone: false }).await;
     browser.goto(&service.url("/console")).await;
     browser.wait_for("#login-form", WAIT).await;
     browser.find("#username").await.send_keys("dana").await;

@@ -33,11 +33,14 @@ pub struct BrowserOptions {
     pub lang: Option<String>,
     pub width: u32,
     pub height: u32,
+    /// A phone's viewport of exactly `width`×`height` CSS pixels (Chromium's device emulation;
+    /// a desktop window cannot be narrower than 500 px).
+    pub phone: bool,
 }
 
 impl Default for BrowserOptions {
     fn default() -> Self {
-        Self { lang: None, width: 1280, height: 900 }
+        Self { lang: None, width: 1280, height: 900, phone: false }
     }
 }
 
@@ -185,12 +188,16 @@ impl Browser {
             args.push(format!("--lang={first}"));
             prefs["intl.accept_languages"] = json!(lang);
         }
+        let mut chrome = json!({"binary": chromium.display().to_string(), "args": args, "prefs": prefs});
+        if options.phone {
+            chrome["mobileEmulation"] = json!({"deviceMetrics": {"width": options.width, "height": options.height, "pixelRatio": 2.0, "touch": true}});
+        }
         let capabilities = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "timeouts": {"script": 30_000, "pageLoad": 60_000, "implicit": 0},
             "goog:loggingPrefs": {"browser": "ALL"},
-            "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args, "prefs": prefs},
+            "goog:chromeOptions": chrome,
         });
         let Value::Object(capabilities) = capabilities else { unreachable!("an object") };
         // chromedriver speaks plain HTTP on localhost: no TLS connector needed.
