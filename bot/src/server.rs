@@ -125,7 +125,9 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             loop {
                 tokio::select! {
                     _ = agents_every.tick() => chat.refresh_queues().await,
-                    _ = waiting_every.tick() => chat.tell_waiting().await,
+                    _ = waiting_every.tick() => {
+                        chat.tell_waiting().await;
+                    }
                 }
             }
         })

@@ -132,9 +132,10 @@ impl Chat {
 
     /// The queue changed (a handoff came, went or was taken; an agent came or went): agents get
     /// their queues and waiting customers where they stand.
-    pub async fn queue_changed(&self) {
+    /// Returns where every waiting handoff now stands.
+    pub async fn queue_changed(&self) -> HashMap<String, QueueInfo> {
         self.refresh_queues().await;
-        self.tell_waiting().await;
+        self.tell_waiting().await
     }
 
     pub fn hub(&self) -> &Hub {

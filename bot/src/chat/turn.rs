@@ -64,7 +64,7 @@ impl Chat {
         let notices = std::mem::take(&mut unit.notices);
         let brief = unit.brief.take();
         let (memory, outcome) = self.commit(unit).await?;
-        let (conversation, owner) = (memory.conversation_id.clone(), memory.agent.clone());
+        let (conversation, owner, handoff) = (memory.conversation_id.clone(), memory.agent.clone(), memory.handoff_id.clone());
         *guard = Some(memory);
         drop(guard);
         // A survey comes after the agent left: the agent who had the conversation sees the answer.
@@ -77,13 +77,17 @@ impl Chat {
             self.tell_owner_brief(owner, &conversation, &brief).await;
         }
         self.deliver_link_notices(notices).await;
-        // A handoff came or went, or a waiting customer's brief changed.
-        if queue_moved {
-            self.queue_changed().await;
-        }
+        // A handoff came or went, or a waiting customer's brief changed; the standings read for
+        // telling the others also answer this customer.
         let mut outcome = outcome;
-        if outcome.state == ConvState::WaitingAgent {
-            outcome.queue = self.queue_of(&conversation).await?;
+        if queue_moved {
+            let mut standings = self.queue_changed().await;
+            if outcome.state == ConvState::WaitingAgent {
+                outcome.queue = match handoff.and_then(|h| standings.remove(&h)) {
+                    Some(q) => Some(q),
+                    None => self.queue_of(&conversation).await?,
+                };
+            }
         }
         Ok(outcome)
     }

@@ -47,7 +47,13 @@ impl Chat {
     /// Where every queued handoff (and `new`, not yet stored) stands, from one read of the queue,
     /// the agents and the pace of each language.
     pub(super) async fn standings(&self, new: Option<Waiting>) -> Result<HashMap<String, QueueInfo>, BotError> {
-        let mut waiting: Vec<Waiting> = self.store.queued_handoffs().await?.iter().map(waiting_of).collect();
+        let rows = self.store.queued_handoffs().await?;
+        self.standings_of(&rows, new).await
+    }
+
+    /// [`Chat::standings`] of queued rows already read.
+    async fn standings_of(&self, rows: &[HandoffRow], new: Option<Waiting>) -> Result<HashMap<String, QueueInfo>, BotError> {
+        let mut waiting: Vec<Waiting> = rows.iter().map(waiting_of).collect();
         waiting.extend(new);
         if waiting.is_empty() {
             return Ok(HashMap::new());
@@ -87,15 +93,20 @@ impl Chat {
     /// change, and a message (every channel) when it changed materially since they were last told
     /// and that was at least `queue_update_ms` ago. Run after every change to the queue and on a
     /// timer (a change too soon after the last message is told when the interval has passed).
-    pub async fn tell_waiting(&self) {
-        if let Err(e) = self.try_tell_waiting().await {
-            tracing::warn!(error = %e, "waiting customers not updated");
+    /// Returns where every waiting handoff stands (empty when that could not be read).
+    pub async fn tell_waiting(&self) -> HashMap<String, QueueInfo> {
+        match self.try_tell_waiting().await {
+            Ok(standings) => standings,
+            Err(e) => {
+                tracing::warn!(error = %e, "waiting customers not updated");
+                HashMap::new()
+            }
         }
     }
 
-    async fn try_tell_waiting(&self) -> Result<(), BotError> {
+    async fn try_tell_waiting(&self) -> Result<HashMap<String, QueueInfo>, BotError> {
         let rows = self.store.queued_handoffs().await?;
-        let standings = self.standings(None).await?;
+        let standings = self.standings_of(&rows, None).await?;
         {
             let keep = |id: &String| standings.contains_key(id);
             self.queue_pushed.lock().expect("queue pushed").retain(|id, _| keep(id));
@@ -112,7 +123,7 @@ impl Chat {
                 self.push_standing(row, info).await?;
             }
         }
-        Ok(())
+        Ok(standings)
     }
 
     /// Tells one waiting customer where they stand, if they still wait and it is news to them (the
