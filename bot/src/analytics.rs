@@ -55,6 +55,8 @@ pub struct Stats {
     pub service_level_target_seconds: f64,
     pub ces: Mean,
     pub csat: Mean,
+    /// The automatic effort score of every scored conversation, on the CES scale (see `quality`).
+    pub effort_auto: Mean,
 }
 
 /// The figures of one calendar day of the period (the conversations that started that day).
@@ -109,6 +111,7 @@ struct Figures {
     overdue_unanswered: usize,
     ces: Vec<f64>,
     csat: Vec<f64>,
+    effort_auto: Option<f64>,
     /// A bot reply that answers a request, or an agent's message, came before any close.
     answered: bool,
     /// The last state change, when it closed the conversation.
@@ -227,6 +230,12 @@ async fn load(store: &Store, from: i64, now: i64) -> Result<HashMap<String, Figu
             None => {}
         }
     }
+    for q in sqlx::query("SELECT conversation_id, effort FROM quality WHERE started_at >= $1").bind(from).fetch_all(&store.pool).await? {
+        let id: String = q.try_get(0)?;
+        if let Some(row) = rows.get_mut(&id) {
+            row.effort_auto = Some(f64::from(q.try_get::<i32, _>(1)?));
+        }
+    }
     Ok(rows)
 }
 
@@ -281,6 +290,7 @@ fn stats(rows: &[&Figures]) -> Stats {
         service_level_target_seconds: SERVICE_LEVEL_SECONDS,
         ces: mean(rows.iter().flat_map(|r| r.ces.iter().copied()).collect(), "ces"),
         csat: mean(rows.iter().flat_map(|r| r.csat.iter().copied()).collect(), "csat"),
+        effort_auto: mean(rows.iter().filter_map(|r| r.effort_auto).collect(), "ces"),
     }
 }
 

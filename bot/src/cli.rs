@@ -65,6 +65,36 @@ enum Command {
         #[command(subcommand)]
         command: CustomerCommand,
     },
+    /// Conversation quality: automatic effort and the QA scorecard of every conversation.
+    Quality {
+        #[command(subcommand)]
+        command: QualityCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum QualityCommand {
+    /// Scores the conversations of the last N days that have no scorecard of their latest events
+    /// (a running service does this by itself as conversations end).
+    Backfill {
+        #[arg(long, default_value_t = 3650)]
+        days: u32,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+        #[arg(long, env = "KOMEK_LANGUAGES", default_value = DEFAULT_LANGUAGES)]
+        languages: String,
+        #[command(flatten)]
+        models: ModelsArg,
+    },
+    /// Writes the scorecards of the last N days as CSV, worst first.
+    Export {
+        #[arg(long)]
+        csv: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -209,6 +239,7 @@ pub fn run() -> anyhow::Result<()> {
         Some(Command::Nlu { command }) => run_nlu(command),
         Some(Command::Agent { command }) => run_agent(command),
         Some(Command::Customer { command }) => run_customer(command),
+        Some(Command::Quality { command }) => run_quality(command),
         Some(Command::Check { models }) => check_content(&ModelPaths::new(models.path)),
         Some(Command::Train { force, models }) => {
             let paths = ModelPaths::new(models.path);
@@ -391,6 +422,44 @@ fn run_customer(command: CustomerCommand) -> anyhow::Result<()> {
                 store.writer.write(vec![crate::store::PrivacyWrite::EraseCustomer { id: id.clone(), at }.into()]).await?;
                 store.flush_erased().await?;
                 println!("erased customer {id}");
+            }
+        }
+        anyhow::Ok(())
+    })
+}
+
+fn run_quality(command: QualityCommand) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let now = crate::clock::now_ms();
+        match command {
+            QualityCommand::Backfill { days, database_url, languages, models } => {
+                let paths = ModelPaths::new(models.path);
+                let languages = komek_nlu::lang::parse_language_list(&languages)?;
+                let nlu = std::sync::Arc::new(Nlu::load(&paths.root, &languages)?);
+                let quality = crate::quality::Quality::load(&paths.root, nlu)?;
+                let store = crate::store::Store::open(&database_url).await?;
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} conversations ({per_sec}, {eta} left)")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let started = std::time::Instant::now();
+                let from = now - i64::from(days) * crate::clock::DAY_MS;
+                let written = quality
+                    .backfill(&store, from, now, |done, total| {
+                        bar.set_length(total as u64);
+                        bar.set_position(done as u64);
+                    })
+                    .await?;
+                bar.finish_and_clear();
+                println!("scored {written} conversations in {:.1}s (open ones are scored when they end)", started.elapsed().as_secs_f64());
+            }
+            QualityCommand::Export { csv, days, database_url } => {
+                let store = crate::store::Store::open(&database_url).await?;
+                let rows = store.quality_rows(now - i64::from(days) * crate::clock::DAY_MS, None).await?;
+                std::fs::write(&csv, crate::quality::report::csv(&rows)).with_context(|| format!("writing {}", csv.display()))?;
+                println!("wrote {} conversations to {}", rows.len(), csv.display());
             }
         }
         anyhow::Ok(())

@@ -20,6 +20,7 @@ const DEFAULT_AGENT_TOKEN_TTL_SECONDS: i64 = 43_200;
 /// An hour between purges.
 const DEFAULT_PURGE_INTERVAL_SECONDS: u64 = 3600;
 const DEFAULT_QUEUE_UPDATE_SECONDS: u64 = 60;
+const DEFAULT_QUALITY_SWEEP_SECONDS: u64 = 30;
 /// A day for a session to say something.
 const DEFAULT_SILENT_SESSION_GRACE_SECONDS: i64 = 86_400;
 
@@ -76,6 +77,9 @@ pub struct Config {
     /// in this many seconds.
     #[arg(long, env = "KOMEK_QUEUE_UPDATE_SECONDS", default_value_t = DEFAULT_QUEUE_UPDATE_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
     pub queue_update_seconds: u64,
+    /// How often conversations that ended (or got new events) are scored for quality.
+    #[arg(long, env = "KOMEK_QUALITY_SWEEP_SECONDS", default_value_t = DEFAULT_QUALITY_SWEEP_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub quality_sweep_seconds: u64,
     /// The Telegram channel, when a bot token is given.
     #[command(flatten)]
     pub telegram: Option<TelegramConfig>,
@@ -142,6 +146,7 @@ impl Config {
             silent_session_grace_seconds: DEFAULT_SILENT_SESSION_GRACE_SECONDS,
             retention_days: None,
             queue_update_seconds: DEFAULT_QUEUE_UPDATE_SECONDS,
+            quality_sweep_seconds: DEFAULT_QUALITY_SWEEP_SECONDS,
             telegram: None,
         }
     }

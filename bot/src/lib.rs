@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod models;
 pub mod purge;
+pub mod quality;
 pub mod secrets;
 pub mod server;
 pub mod store;

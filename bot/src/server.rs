@@ -60,6 +60,8 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
+    /// Scores conversations for quality as they end.
+    sweeper: JoinHandle<()>,
     metrics_task: Option<JoinHandle<()>>,
     telegram: Option<crate::telegram::Running>,
 }
@@ -70,6 +72,7 @@ impl Running {
         let _ = self.stop.send(());
         self.ticker.abort();
         self.purge.abort();
+        self.sweeper.abort();
         if let Some(t) = self.metrics_task {
             t.abort();
         }
@@ -110,6 +113,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let phrases = crate::dialogue::phrases::Phrases::load(&content.join("phrases"))?;
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone(), phrases });
     let nlu = Arc::new(nlu);
+    let quality = crate::quality::Quality::load(&paths.root, nlu.clone())?;
     let chat = Arc::new(
         Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second)
             .with_queue_updates(config.queue_update_seconds),
@@ -161,6 +165,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         message_retry_seconds: if config.rate_per_second > 0.0 { (1.0 / config.rate_per_second).ceil().min(3600.0) as u64 } else { 60 },
         trusted_proxy_header: trusted_proxy_header(config)?,
         telegram: telegram.clone(),
+        quality: quality.clone(),
     });
     let telegram = match telegram {
         Some(t) => Some(crate::telegram::start(t, chat.clone()).await?),
@@ -177,7 +182,8 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     });
     tracing::info!(%addr, "komek is listening");
     let purge = crate::purge::spawn(chat.clone(), config.purge());
-    Ok(Running { addr, store: running_store, hub, chat, metrics_addr, purge, stop, task, ticker, metrics_task, telegram })
+    let sweeper = quality.spawn_sweeper(running_store.clone(), std::time::Duration::from_secs(config.quality_sweep_seconds));
+    Ok(Running { addr, store: running_store, hub, chat, metrics_addr, purge, stop, task, ticker, sweeper, metrics_task, telegram })
 }
 
 /// The metrics-only listener; it stops with the process (nothing in flight there needs waiting for).

@@ -5,11 +5,13 @@
 //! - [`brief`]: what the agent sees so the customer never repeats themselves.
 //! - [`queue`]: priority, the order an agent should take handoffs in, and routing by language and load.
 //! - [`sla`]: waiting and first-reply clocks.
+//! - [`quality`]: every conversation's automatic effort score and QA scorecard.
 
 pub mod brief;
 pub mod conversation;
 mod error;
 pub mod policy;
+pub mod quality;
 pub mod queue;
 pub mod sla;
 pub mod texts;

@@ -3,6 +3,7 @@
 //! Telegram's webhook, and the pages with their assets.
 
 mod agents;
+mod quality;
 mod boundary;
 pub mod assets;
 mod chat;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub widget_strings: Arc<str>,
     /// `/console/i18n.json`.
     pub console_strings: Arc<str>,
+    /// Conversation quality: scorecards on demand and the sweeper's stored ones.
+    pub quality: crate::quality::Quality,
     pub agent_token_ttl_seconds: i64,
     /// Abuse limits per client address.
     pub limits: Arc<limits::Limits>,
@@ -65,7 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .nest("/api/v1/nlu", nlu::routes())
         .nest("/api/v1/chat", chat::routes())
-        .nest("/api/v1/agent", agents::routes())
+        .nest("/api/v1/agent", agents::routes().merge(quality::routes()))
         .nest("/api/v1/orders", orders::routes())
         .nest("/api/v1/customers", customers::routes())
         .nest("/telegram", telegram::routes())

@@ -153,6 +153,56 @@ impl Store {
             .await?)
     }
 
+    /// The events of several conversations (of the given kinds, or all), in log order.
+    pub async fn events_of_conversations(&self, ids: &[String], kinds: Option<&[EventKind]>) -> Result<Vec<Event>, BotError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let kinds = kinds.map_or(String::new(), |k| {
+            let names: Vec<&str> = k.iter().map(|k| k.as_str()).collect();
+            format!(" AND e.kind IN ({})", sql_list(&names))
+        });
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.conversation_id IN ({}){kinds} ORDER BY e.id", marks.join(", "));
+        let mut query = sqlx::query(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        decode_events(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Conversations of these customers started between `from` and `to`.
+    pub async fn conversations_of_customers(&self, customers: &[String], from: i64, to: i64) -> Result<Vec<ConversationRow>, BotError> {
+        if customers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (3..customers.len() + 3).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE created_at >= $1 AND created_at <= $2 AND customer_id IN ({}) \
+             ORDER BY created_at",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as(&sql).bind(from).bind(to);
+        for c in customers {
+            query = query.bind(c);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Conversations by id.
+    pub async fn conversations_by_id(&self, ids: &[String]) -> Result<Vec<ConversationRow>, BotError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id IN ({})", marks.join(", "));
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
     /// A digest of a customer's other conversations since `since` (unix ms), oldest first.
     pub async fn past_contacts(&self, customer_id: &str, except: &str, since: i64) -> Result<Vec<PastContact>, BotError> {
         let sql = format!(

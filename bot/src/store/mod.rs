@@ -10,6 +10,7 @@ pub mod handoffs;
 pub mod orders;
 pub mod outbox;
 pub mod privacy;
+pub mod quality;
 mod writer;
 
 pub use agents::{AgentRow, AgentWrite};
@@ -19,6 +20,7 @@ pub use handoffs::{HandoffRow, HandoffStatus, HandoffWrite};
 pub use orders::{OrderRow, OrderWrite};
 pub use outbox::{OutboxRow, OutboxWrite};
 pub use privacy::PrivacyWrite;
+pub use quality::{QualityRow, QualityWrite};
 pub use writer::{Write, Writer};
 
 use std::path::Path;

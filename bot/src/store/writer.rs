@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use std::sync::Arc;
 
-use super::{AgentWrite, ConversationWrite, CustomerWrite, HandoffWrite, OrderWrite, OutboxWrite, PrivacyWrite};
+use super::{AgentWrite, ConversationWrite, CustomerWrite, HandoffWrite, OrderWrite, OutboxWrite, PrivacyWrite, QualityWrite};
 use crate::error::BotError;
 
 /// Most callers' writes committed together.
@@ -24,6 +24,7 @@ pub enum Write {
     Orders(OrderWrite),
     Outbox(OutboxWrite),
     Privacy(PrivacyWrite),
+    Quality(QualityWrite),
 }
 
 macro_rules! write_from {
@@ -35,7 +36,7 @@ macro_rules! write_from {
         })*
     };
 }
-write_from!(Customers(CustomerWrite), Conversations(ConversationWrite), Agents(AgentWrite), Handoffs(HandoffWrite), Orders(OrderWrite), Outbox(OutboxWrite), Privacy(PrivacyWrite));
+write_from!(Customers(CustomerWrite), Conversations(ConversationWrite), Agents(AgentWrite), Handoffs(HandoffWrite), Orders(OrderWrite), Outbox(OutboxWrite), Privacy(PrivacyWrite), Quality(QualityWrite));
 
 impl Write {
     /// Applies the write; an event's new id is returned.
@@ -48,6 +49,7 @@ impl Write {
             Write::Orders(w) => w.apply(tx).await.map(|()| None),
             Write::Outbox(w) => w.apply(tx).await.map(|()| None),
             Write::Privacy(w) => w.apply(tx).await.map(|()| None),
+            Write::Quality(w) => w.apply(tx).await.map(|()| None),
         }
     }
 }
