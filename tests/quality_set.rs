@@ -22,11 +22,11 @@ use komek_tests::TestService;
 use komek_tests::agent::{AgentClient, agent};
 use komek_tests::chat::Customer;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const PROXY_HEADER: &str = "x-forwarded-for";
 /// The first agent reply target of this set (60 s in production), so a late reply can be injected.
-const FIRST_REPLY_SECONDS: f64 = 1.0;
+const FIRST_REPLY_SECONDS: f64 = 1.5;
 /// Variants of each journey per language (different wordings).
 const VARIANTS: usize = 2;
 
@@ -371,6 +371,7 @@ async fn the_labelled_set_finds_what_was_injected() {
     let mut pairs = Vec::new();
     let mut misses: Vec<String> = Vec::new();
     let mut by_lang: BTreeMap<Lang, (usize, usize)> = BTreeMap::new();
+    let mut by_journey: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
     for (lang, variant, service, o) in &outcomes {
         let nlu = service.running.as_ref().unwrap().chat.nlu.clone();
         let quality = Quality::new(config.clone(), nlu);
@@ -393,9 +394,24 @@ async fn the_labelled_set_finds_what_was_injected() {
             let extra: Vec<_> = found.difference(&o.labels).map(|c| c.as_str()).collect();
             let missed: Vec<_> = o.labels.difference(&found).map(|c| c.as_str()).collect();
             misses.push(format!("{lang} {} v{variant} {}: found also {extra:?}, missed {missed:?}", o.name, o.conversation_id));
+            if std::env::var_os("KOMEK_QUALITY_SET_DEBUG").is_some() {
+                for e in service.store().conversation_events(&o.conversation_id).await.unwrap() {
+                    let body = serde_json::to_value(&e.body).unwrap();
+                    let short = |k: &str| body[k].as_str().map(|s| s.chars().take(70).collect::<String>()).unwrap_or_default();
+                    let parse = &body["parse"];
+                    println!("      {} {} {} {} {} {}", e.id, short("kind"), short("key"), short("text"), parse["intent"]["name"], parse["emotion"]);
+                }
+                for c in &extra {
+                    println!("      {c}: {}", serde_json::to_string(&card.criteria[&Criterion::parse(c).unwrap()]).unwrap());
+                }
+            }
         }
         if let Some(ces) = o.ces {
             pairs.push((f64::from(card.effort.score), f64::from(ces)));
+            let j = by_journey.entry(o.name.clone()).or_default();
+            j.0 += 1;
+            j.1 += f64::from(card.effort.score);
+            j.2 += f64::from(ces);
         }
     }
 
@@ -413,6 +429,9 @@ async fn the_labelled_set_finds_what_was_injected() {
     }
     for (lang, (n, exact)) in &by_lang {
         println!("{lang}: {exact}/{n} conversations scored exactly as labelled");
+    }
+    for (name, (n, effort, ces)) in &by_journey {
+        println!("{name:<20} n {n:>3}  automatic effort {:.2}  survey CES {:.2}", effort / *n as f64, ces / *n as f64);
     }
     let rho = spearman(&pairs);
     println!("automatic effort vs survey CES: Spearman {rho:.3} over {} conversations", pairs.len());

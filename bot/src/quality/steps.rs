@@ -88,7 +88,7 @@ pub fn read(events: &[Event], nlu: &Nlu, config: &QualityConfig) -> Read {
                     if parse.intent.is_sure() && parse.intent.name != "oos" {
                         *intent = Some(parse.intent.name.clone());
                     }
-                    *upset = parse.emotion.label.is_negative();
+                    *upset = parse.emotion.label.is_negative() && parse.emotion.score >= config.targets.upset_emotion;
                     // The scorecard's own bar for anger, so it can find a policy that lets it pass.
                     let strong = *upset && parse.emotion.score >= config.targets.strong_emotion;
                     *wants_person = strong || (parse.escalate.needed && parse.escalate.reason == Some(EscalationReason::CustomerRequest));

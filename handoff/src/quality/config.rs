@@ -16,6 +16,7 @@ pub struct Targets {
     pub idle_minutes: u32,
     pub repeat_contact_days: u32,
     pub note_leak_overlap: f64,
+    pub upset_emotion: f32,
     pub strong_emotion: f32,
 }
 
@@ -41,12 +42,18 @@ pub struct EffortCosts {
     pub misunderstanding: f64,
     pub misunderstanding_max: f64,
     pub rephrase: f64,
-    pub waiting_minute: f64,
+    pub waiting_per_target: f64,
     pub waiting_max: f64,
     pub transfer: f64,
     pub channel_switch: f64,
     pub repeat_contact: f64,
     pub unresolved: f64,
+    pub language_barrier: f64,
+    pub promise_broken: f64,
+    pub escalation_missed: f64,
+    pub escalation_needless: f64,
+    pub not_acknowledged: f64,
+    pub rude: f64,
 }
 
 /// Phrases of one language, lower-cased (and ё folded) when loaded.

@@ -370,9 +370,17 @@ fn unresolved(line: &Timeline) -> Verdict {
         What::Agent { agent, .. } => Some(agent.clone()),
         _ => None,
     });
-    // The last customer need: the last turn that is not small talk.
-    let need = turns.iter().rev().copied().find(|&i| match &steps[i].what {
-        What::Customer { intent, .. } => intent.as_deref().is_none_or(|n| !SMALL_TALK.contains(&n)),
+    // The turn that said goodbye (the bot closed on it) is not a need.
+    let goodbye = line.closed.filter(|&c| matches!(&steps[c].what, What::Closed { reason, .. } if reason == "customer_goodbye"));
+    let farewell = goodbye.and_then(|c| turns.iter().rev().copied().find(|&i| i < c));
+    // The last customer need: the last turn that is not small talk — with the bot, also one it did
+    // not understand; with a person, a question or an upset message (an "ok, I'll wait" is not one,
+    // whatever the intent model reads into it).
+    let need = turns.iter().rev().copied().filter(|&i| Some(i) != farewell).find(|&i| match &steps[i].what {
+        What::Customer { text, intent, upset, wants_person, .. } => match line.phases[i] {
+            Phase::Bot => intent.as_deref().is_none_or(|n| !SMALL_TALK.contains(&n)),
+            _ => *upset || *wants_person || (intent.as_deref().is_some_and(|n| !SMALL_TALK.contains(&n)) && asks(text)),
+        },
         _ => false,
     });
     let mut fail_ids: Vec<i64> = Vec::new();
@@ -397,6 +405,11 @@ fn unresolved(line: &Timeline) -> Verdict {
     } else {
         Verdict::fail(who, fail_ids, if who == Who::Agent { last_agent } else { None })
     }
+}
+
+/// A question, in any script's question mark.
+fn asks(text: &str) -> bool {
+    text.contains(['?', '？', '؟'])
 }
 
 /// Promises: "an agent will reply" kept by an agent's message (or the customer withdrawing); "we'll

@@ -53,10 +53,11 @@ pub(super) fn effort(line: &Timeline, criteria: &BTreeMap<Criterion, Verdict>) -
     }
     add("rephrase", rephrased.clone(), rephrased.len() as f64 * costs.rephrase);
 
-    // Waiting for a person: the queue, and gaps of more than a minute with an agent.
+    // Waiting for a person: the queue, and gaps of more than a minute with an agent, counted in
+    // first-reply targets (the wait the service promises).
     let (waited_ms, wait_ids) = waiting(line);
-    let minutes = waited_ms as f64 / 60_000.0;
-    add("waiting", wait_ids, (minutes * costs.waiting_minute).min(costs.waiting_max));
+    let targets = waited_ms as f64 / (line.config.targets.first_reply_seconds * 1000.0).max(1.0);
+    add("waiting", wait_ids, (targets * costs.waiting_per_target).min(costs.waiting_max));
 
     let mut transfers = Vec::new();
     let mut agents: Vec<&str> = Vec::new();
@@ -83,6 +84,19 @@ pub(super) fn effort(line: &Timeline, criteria: &BTreeMap<Criterion, Verdict>) -
     }
     if let Some(ids) = verdict_ids(Criterion::Unresolved) {
         add("unresolved", ids, costs.unresolved);
+    }
+    // What the scorecard found that the customer bore: once each.
+    for (criterion, what, cost) in [
+        (Criterion::LanguageMismatch, "language_barrier", costs.language_barrier),
+        (Criterion::PromiseBroken, "promise_broken", costs.promise_broken),
+        (Criterion::EscalationMissed, "escalation_missed", costs.escalation_missed),
+        (Criterion::EscalationNeedless, "escalation_needless", costs.escalation_needless),
+        (Criterion::EmpathyMissed, "not_acknowledged", costs.not_acknowledged),
+        (Criterion::AgentWording, "rude", costs.rude),
+    ] {
+        if let Some(ids) = verdict_ids(criterion) {
+            add(what, ids, cost);
+        }
     }
 
     let raw = 7.0 - reasons.iter().map(|r| r.points).sum::<f64>();
