@@ -143,18 +143,23 @@ async fn conversations_are_scored_with_the_moments_that_decided() {
     assert!(list["by_agent"]["bot"]["conversations"].as_u64().unwrap() >= 3);
 
     // Filters.
-    assert_eq!(ids(&listed(&sup, "&criterion=note_leak", 1).await), [conv_a.clone()]);
-    assert_eq!(ids(&listed(&sup, "&language=kk", 1).await), [conv_b.clone()]);
-    assert_eq!(ids(&listed(&sup, "&agent=bot", 1).await), [d.conversation_id.clone()]);
+    assert_eq!(ids(&listed(&sup, "&criterion=note_leak", 1).await), std::slice::from_ref(&conv_a));
+    assert_eq!(ids(&listed(&sup, "&language=kk", 1).await), std::slice::from_ref(&conv_b));
+    assert_eq!(ids(&listed(&sup, "&agent=bot", 1).await), std::slice::from_ref(&d.conversation_id));
     assert_eq!(ids(&listed(&sup, "&channel=telegram", 0).await), Vec::<String>::new());
 
     // An agent sees their own.
     let (s, mine) = aigerim.get("/api/v1/agent/quality?days=1").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(ids(&mine), [conv_b.clone()], "{mine}");
+    assert_eq!(ids(&mine), std::slice::from_ref(&conv_b), "{mine}");
     assert!(mine["by_agent"].as_object().unwrap().keys().all(|k| k == "aigerim"), "{}", mine["by_agent"]);
     let (s, _) = aigerim.get(&format!("/api/v1/agent/conversations/{conv_a}/quality")).await;
     assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
+    // Her own closed conversation she may read back, with its scorecard.
+    let (s, own) = aigerim.get(&format!("/api/v1/agent/conversations/{conv_b}/quality")).await;
+    assert_eq!(s, StatusCode::OK, "{own}");
+    let (s, detail) = aigerim.get(&format!("/api/v1/agent/conversations/{conv_b}")).await;
+    assert_eq!(s, StatusCode::OK, "{detail}");
     let (s, _) = aigerim.get("/api/v1/agent/quality?days=1&agent=olga").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 

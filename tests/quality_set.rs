@@ -94,8 +94,7 @@ async fn close(agent: &AgentClient, conv: &str) {
 /// The customer answers the effort question if it was asked (the survey follows a close).
 async fn answer_survey(customer: &Customer, ces: u8) -> Option<u8> {
     let (messages, _) = customer.history(None).await;
-    let asked = messages.iter().rev().find(|m| m["buttons"].as_array().is_some_and(|b| b.iter().any(|b| b["id"] == "ces_1")))?;
-    let _ = asked;
+    messages.iter().rev().find(|m| m["buttons"].as_array().is_some_and(|b| b.iter().any(|b| b["id"] == "ces_1")))?;
     customer.click(&format!("ces_{ces}"), &ces.to_string()).await;
     Some(ces)
 }
@@ -214,7 +213,7 @@ async fn bot_journey(name: &str, j: &Journey<'_>, base: &str) -> Outcome {
             assert_eq!(t.state, "bot", "{name} {}: {:?}", j.lang, t.messages);
             let t = c.say(j.line("thanks_bye")).await;
             if t.state == "closed" {
-                ces = answer_survey(&c, if j.variant % 2 == 0 { 7 } else { 6 }).await;
+                ces = answer_survey(&c, if j.variant.is_multiple_of(2) { 7 } else { 6 }).await;
             }
         }
         "NotUnderstood" => {
@@ -249,7 +248,7 @@ async fn misconfigured_journey(name: &str, j: &Journey<'_>, base: &str, qa: &Age
             close(qa, &conv).await;
         }
     } else {
-        let t = c.say(j.line(if j.variant % 2 == 0 { "hours_question" } else { "payment_question" })).await;
+        let t = c.say(j.line(if j.variant.is_multiple_of(2) { "hours_question" } else { "payment_question" })).await;
         if t.state == "waiting_agent" {
             labels.insert(Criterion::EscalationNeedless);
             let conv = claim(qa, &c).await;

@@ -53,11 +53,13 @@ pub fn decide(who: Principal<'_>, what: Action, target: Target<'_>) -> Result<()
         Principal::Customer(session) => matches!(what, Action::Read | Action::Reply) && session.customer_id == target.customer_id,
         Principal::Agent(agent) => {
             let owns = target.handoff.is_some_and(|h| h.owned_by(&agent.id));
+            // An agent may read back what they handled (their scorecards point into it).
+            let handled = target.handoff.is_some_and(|h| h.handled_by(&agent.id));
             let handed_over = target.handoff.is_some();
             let queued = target.handoff.is_some_and(|h| h.status == HandoffStatus::Queued);
             let supervisor = agent.is_supervisor();
             match what {
-                Action::Read => owns || queued || supervisor,
+                Action::Read => owns || handled || queued || supervisor,
                 Action::Reply => owns,
                 Action::Note | Action::Finish => owns || (supervisor && handed_over),
                 Action::CustomerData => false,
@@ -119,6 +121,9 @@ mod tests {
         assert!(!ok(Principal::Agent(&sup), Action::Reply, on(&claimed)), "supervisors do not write in others' conversations");
         assert!(ok(Principal::Agent(&sup), Action::Note, on(&claimed)) && ok(Principal::Agent(&sup), Action::Finish, on(&claimed)));
         assert!(ok(Principal::Agent(&a2), Action::Read, on(&queued)), "anyone may read a queued handoff's brief");
+        let closed = HandoffRow { status: HandoffStatus::Closed, ..claimed.clone() };
+        assert!(ok(Principal::Agent(&a1), Action::Read, on(&closed)), "the agent who handled it may read it back");
+        assert!(!ok(Principal::Agent(&a1), Action::Reply, on(&closed)) && !ok(Principal::Agent(&a2), Action::Read, on(&closed)));
         assert!(!ok(Principal::Agent(&a2), Action::Note, on(&queued)));
         let never = Target { customer_id: "u1", handoff: None };
         assert!(!ok(Principal::Agent(&a1), Action::Read, never) && !ok(Principal::Agent(&sup), Action::Note, never));

@@ -42,6 +42,20 @@ export function api(method, path, body) {
   }));
 }
 
+// A file the agent API makes (the Quality CSV), fetched with the token: resolves with the Blob;
+// rejects like api() with {status, code}.
+export function fetchBlob(path) {
+  const sent = token, headers = {};
+  if (sent) headers.Authorization = 'Bearer ' + sent;
+  return fetch(BASE + path, { headers: headers, cache: 'no-store', credentials: 'same-origin' })
+    .catch(() => { throw { status: 0, code: 'network' }; })
+    .then((res) => {
+      if (res.ok) return res.blob();
+      if (res.status === 401 && sent && sent === token) onExpired();
+      throw { status: res.status, code: null };
+    });
+}
+
 // A file a customer sent (Telegram), fetched with the token so no link ever carries a credential.
 export function fetchFile(fileId) {
   return fetch(BASE + '/files/telegram/' + enc(fileId), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })

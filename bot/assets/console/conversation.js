@@ -6,11 +6,10 @@ import { ui, el, txt, clear, str, isEnter } from './dom.js';
 import { t, label, setKey, primary, languageName, onLanguageChange } from './i18n.js';
 import { api, convPath, errKey } from './api.js';
 import { STATES, customerName, factName, channelLabel } from './labels.js';
-import { view, isOpen, renderMode, updateControls } from './view.js';
+import { view, isOpen, renderMode, updateControls, leavePanels, panelOpen } from './view.js';
 import { addItem, resetTranscript, showLoading, hideLoading, scrollToEnd, hideTyping } from './transcript.js';
 import { renderBrief, resetBrief } from './brief.js';
 import { setNotice } from './notice.js';
-import { leaveReports, closeReports } from './reports.js';
 import { currentAgent } from './session.js';
 import { sendFrame } from './live.js';
 import { markSelected } from './queue.js';
@@ -42,7 +41,7 @@ export function initConversation() {
 // The agent picked one of their conversations in the sidebar.
 export function openConversation(id) {
   if (isOpen(id)) {
-    if (view.reportsOpen) closeReports();
+    if (panelOpen()) { leavePanels(); renderMode(); }
     ui.reply.focus({ preventScroll: true });
     return;
   }
@@ -53,7 +52,7 @@ export function openConversation(id) {
 
 // Switches the main area to a conversation and renders what is already known about it.
 export function showConversation(id, d) {
-  leaveReports();
+  leavePanels();
   view.seq++;
   view.selected = null;
   view.mode = 'conversation';

@@ -20,7 +20,18 @@ const IDS = {
   reportsBack: 'reports-back', reportsDays: 'reports-days', reportsRefresh: 'reports-refresh',
   reportsRange: 'reports-range', reportsUpdated: 'reports-updated', reportsStatus: 'reports-status',
   reportsKpis: 'reports-kpis', reportsReasons: 'reports-reasons', reportsTimes: 'reports-times',
-  reportsByLanguage: 'reports-by-language', reportsByChannel: 'reports-by-channel'
+  reportsByLanguage: 'reports-by-language', reportsByChannel: 'reports-by-channel',
+  qualityToggle: 'quality-toggle', quality: 'quality', qualityBack: 'quality-back', qualityExport: 'quality-export',
+  qualityDownload: 'quality-download', qualityRefresh: 'quality-refresh', qualityFilters: 'quality-filters',
+  qualityDays: 'quality-days', qualityCriterion: 'quality-criterion', qualityAgentField: 'quality-agent-field',
+  qualityAgent: 'quality-agent', qualityLanguage: 'quality-language', qualityChannel: 'quality-channel',
+  qualityRange: 'quality-range', qualityUpdated: 'quality-updated', qualityStatus: 'quality-status',
+  qualityOverview: 'quality-overview', qualityKpis: 'quality-kpis', qualityList: 'quality-list',
+  qualityCriteria: 'quality-criteria', qualityAgents: 'quality-agents', qualityTrends: 'quality-trends',
+  qualityDetail: 'quality-detail', qualityDetailBack: 'quality-detail-back', qualityDetailTitle: 'quality-detail-title',
+  qualityDetailMeta: 'quality-detail-meta', qualityDetailStatus: 'quality-detail-status',
+  qualityTranscript: 'quality-transcript', qualityScorecard: 'quality-scorecard', qualityEffort: 'quality-effort',
+  qualityHelpList: 'quality-help-list'
 };
 
 export function bindUi() {

@@ -8,6 +8,14 @@ export const ROLES = ['customer', 'bot', 'agent', 'system'];
 export const STATES = ['bot', 'waiting_agent', 'with_agent', 'closed'];
 export const REASONS = ['customer_request', 'negative_emotion', 'sensitive_intent', 'repeated_misunderstanding', 'repeat_contact', 'business_rule'];
 export const CHANNELS = ['web', 'telegram'];
+// The QA scorecard's criteria and what raises the automatic effort (handoff crate, `quality`).
+export const CRITERIA = [
+  'repeat_ask', 'language_mismatch', 'slow_reply', 'empathy_missed', 'escalation_missed', 'escalation_needless',
+  'unresolved', 'promise_broken', 'closing_missed', 'agent_wording', 'note_leak'
+];
+export const EFFORT_REASONS = [
+  'extra_turns', 'repeat_ask', 'misunderstanding', 'rephrase', 'waiting', 'transfer', 'channel_switch', 'repeat_contact', 'unresolved'
+];
 const EMOTIONS = ['angry', 'upset', 'neutral', 'positive'];
 const FACTS = ['order_id', 'phone', 'email'];
 
@@ -71,5 +79,21 @@ export function statusLabel(tag, cls, status) {
   const s = str(status);
   const n = has('status_' + s) ? label(tag, cls, 'status_' + s) : txt(tag, cls, s.replace(/_/g, ' '));
   n.setAttribute('data-status', s);
+  return n;
+}
+
+// A QA criterion in the console's language; an unknown one humanised, never its id alone.
+export function criterionLabel(tag, cls, criterion) {
+  const c = str(criterion);
+  const n = CRITERIA.indexOf(c) >= 0 || has('criterion_' + c) ? label(tag, cls, 'criterion_' + c) : txt(tag, cls, c.replace(/_/g, ' '));
+  n.setAttribute('data-criterion', c);
+  return n;
+}
+
+// What made a conversation harder for the customer (an effort reason's `what`).
+export function effortReasonLabel(tag, cls, what) {
+  const w = str(what);
+  const n = EFFORT_REASONS.indexOf(w) >= 0 || has('effort_' + w) ? label(tag, cls, 'effort_' + w) : txt(tag, cls, w.replace(/_/g, ' '));
+  n.setAttribute('data-what', w);
   return n;
 }

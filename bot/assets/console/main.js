@@ -13,6 +13,7 @@ import { initQueue, loadQueue, setQueue, resetQueue, startTick } from './queue.j
 import { initMine, loadMine, resetMine, markUnread, touchMine, stateChanged } from './my-conversations.js';
 import { startTeam, stopTeam, refreshTeam } from './team.js';
 import { initReports, renderReportsAccess, resetReports, catchUpReports } from './reports.js';
+import { initQuality, renderQualityAccess, resetQuality } from './quality.js';
 import { initPreview, selectHandoff, queueChanged, tickPreview } from './preview.js';
 import { initConversation, openConversation, loadConversation, closeView, setState, briefChanged } from './conversation.js';
 import { addItem, showTyping, hideTyping } from './transcript.js';
@@ -31,6 +32,7 @@ function signedOut() {
   disconnect();
   stopTeam();
   resetReports();
+  resetQuality();
   resetQueue();
   resetMine();
   closeView();
@@ -40,6 +42,7 @@ function signedOut() {
 function agentChanged() {
   if (isSupervisor()) startTeam(); else stopTeam();
   renderReportsAccess();
+  renderQualityAccess();
 }
 
 // After (re)connecting: fill whatever was missed while offline.
@@ -101,6 +104,7 @@ function init() {
   initQueue({ onSelect: selectHandoff, onChange: queueChanged, onTick: tickPreview });
   initMine(openConversation);
   initReports();
+  initQuality();
   initPreview();
   initConversation();
   document.addEventListener('visibilitychange', () => {

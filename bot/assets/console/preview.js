@@ -6,14 +6,13 @@ import { label } from './i18n.js';
 import { api, enc, convPath, errKey } from './api.js';
 import { fmtWait } from './format.js';
 import { channelLabel } from './labels.js';
-import { view, renderMode, updateControls } from './view.js';
+import { view, renderMode, updateControls, leavePanels } from './view.js';
 import { findHandoff, removeHandoff, waitedSince, loadQueue } from './queue.js';
 import { loadMine } from './my-conversations.js';
 import { showConversation, loadConversation, closeView, renderHeader, markSelection, setComposeError, renderSuggestionList, useSuggestion } from './conversation.js';
 import { resetTranscript, hideTyping, addItem, showLoading, hideLoading, scrollToEnd } from './transcript.js';
 import { renderBrief, resetBrief } from './brief.js';
 import { setNotice } from './notice.js';
-import { leaveReports } from './reports.js';
 
 let gone = false;             // the previewed handoff left the queue (and the agent was told)
 
@@ -23,7 +22,7 @@ export function initPreview() { ui.claim.addEventListener('click', () => claim()
 export function selectHandoff(id) {
   const h = findHandoff(id);
   if (!h) return;
-  leaveReports();
+  leavePanels();
   view.seq++;
   view.open = null;
   view.selected = h;

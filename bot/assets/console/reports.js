@@ -1,7 +1,8 @@
-// The reports panel (supervisors): GET /analytics?days=N gives overall figures, handoff reasons,
-// waiting and first-reply times, the same figures per language and per channel, and per day (drawn
-// as trend charts, days cut at this browser's offset from UTC). The panel takes the main area's
-// place; the conversation or preview underneath keeps its state and comes back unchanged. Numbers
+// The reports panel (supervisors): GET /analytics?days=N gives overall figures (the automatic
+// effort score beside the survey's CES), handoff reasons, waiting and first-reply times, the same
+// figures per language and per channel, and per day (drawn as trend charts, days cut at this
+// browser's offset from UTC). The panel takes the main area's place (one panel at a time, see
+// view.js); the conversation or preview underneath keeps its state and comes back unchanged. Numbers
 // are localised, so a language change re-renders it.
 
 import { ui, el, txt, clear } from './dom.js';
@@ -12,7 +13,7 @@ import { REASONS, CHANNELS, langBadge, reasonName, channelLabel } from './labels
 import { stored, store } from './storage.js';
 import { isSupervisor } from './session.js';
 import { setNotice } from './notice.js';
-import { view, renderMode } from './view.js';
+import { view, renderMode, registerPanel, leavePanels } from './view.js';
 import { trendChart } from './charts.js';
 
 const POLL_MS = 60000;        // the panel refreshes this often while it is open
@@ -27,11 +28,13 @@ const COLUMNS = [
   { id: 'wait_p50', key: 'reports_wait_p50' },
   { id: 'service_level', key: 'reports_service_level' },
   { id: 'ces', key: 'reports_ces' },
+  { id: 'effort_auto', key: 'reports_effort_auto' },
   { id: 'csat', key: 'reports_csat' }
 ];
 const TIMES = [{ id: 'waiting_seconds', key: 'reports_wait' }, { id: 'first_reply_seconds', key: 'reports_first_reply' }];
-// The survey scales (1 to N), when an answer does not carry its own.
-const SCALES = { ces: 7, csat: 5 };
+// The survey scales (1 to N), when an answer does not carry its own; the automatic effort score
+// (quality scoring) is on the CES scale.
+const SCALES = { ces: 7, csat: 5, effort_auto: 7 };
 // The per-day charts: the `daily` field each draws and how its values read.
 const TRENDS = [
   { id: 'conversations', key: 'reports_conversations', kind: 'count' },
@@ -46,6 +49,7 @@ const TRENDS = [
 const HELP = [
   { kpi: 'first_contact_resolution', key: 'reports_fcr', help: 'reports_fcr_help' },
   { kpi: 'ces', key: 'reports_ces', help: 'reports_ces_help' },
+  { kpi: 'effort_auto', key: 'reports_effort_auto', help: 'reports_effort_auto_help' },
   { kpi: 'csat', key: 'reports_csat', help: 'reports_csat_help' }
 ];
 
@@ -55,6 +59,7 @@ let days = DAYS_DEFAULT, seq = 0, timer = null, errorKey = null;
 let trends = null;            // the charts' container, built by buildTrends()
 
 export function initReports() {
+  registerPanel('reports', leaveReports);
   buildTrends();
   const saved = Number(stored('localStorage', K_DAYS));
   if (DAYS.indexOf(saved) >= 0) days = saved;
@@ -89,6 +94,7 @@ export function renderReportsAccess() {
 function openReports() {
   if (!canReport()) return;
   if (!view.reportsOpen) {
+    leavePanels('reports');
     view.reportsOpen = true;
     clearInterval(timer);
     timer = setInterval(() => { if (!document.hidden) loadReports(); }, POLL_MS);
@@ -227,6 +233,10 @@ function renderKpis(o) {
           value = fmtScore(o[k], k);
           if (isNum(stat(o, k, 'n'))) sub = fill('reports_responses', { n: fmtCount(stat(o, k, 'n')) });
           break;
+        case 'effort_auto':
+          value = fmtScore(o[k], k);
+          if (isNum(stat(o, k, 'n'))) sub = fill('reports_scored', { n: fmtCount(stat(o, k, 'n')) });
+          break;
       }
     }
     if (val) { val.textContent = value; val.setAttribute('data-empty', value === '—' ? 'true' : 'false'); }
@@ -298,7 +308,7 @@ function breakdownCell(s, col) {
     case 'conversations': case 'handoffs': return fmtCount(s[col]);
     case 'containment_rate': case 'first_contact_resolution': case 'service_level': return fmtRate(s[col]);
     case 'wait_p50': return fmtDuration(stat(s, 'waiting_seconds', 'p50'));
-    case 'ces': case 'csat': return fmtScore(s[col], col);
+    case 'ces': case 'csat': case 'effort_auto': return fmtScore(s[col], col);
   }
   return '—';
 }

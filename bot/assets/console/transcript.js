@@ -1,5 +1,5 @@
 // The open conversation's transcript: messages in id order with internal notes among them by time,
-// attachments, and the "customer is typing" line.
+// attachments, and the "customer is typing" line; and the same drawing read-only for the Quality view.
 
 import { ui, el, txt, clear, str } from './dom.js';
 import { label, primary } from './i18n.js';
@@ -59,6 +59,25 @@ export function addItem(kind, obj) {
   items.splice(i, 0, item);
   keys.add(key);
   if (stick) scrollToEnd();
+}
+
+// A read-only transcript (the Quality view): the same messages and notes drawn the same way and in
+// the same order, into `container`. Returns the items shown ({kind, id, at, node}), in order.
+export function renderTranscript(container, messages, notes) {
+  clear(container);
+  const shown = [], seen = new Set();
+  const add = (kind, obj) => {
+    if (!obj || obj.id == null || obj.id === '' || seen.has(kind + ':' + str(obj.id))) return;
+    seen.add(kind + ':' + str(obj.id));
+    const item = { kind: kind, id: obj.id, at: time(obj.created_at), node: kind === 'n' ? noteNode(obj) : messageNode(obj) };
+    let i = shown.length;
+    while (i > 0 && before(item, shown[i - 1])) i--;
+    shown.splice(i, 0, item);
+  };
+  (Array.isArray(messages) ? messages : []).forEach((m) => add('m', m));
+  (Array.isArray(notes) ? notes : []).forEach((n) => add('n', n));
+  shown.forEach((item) => container.appendChild(item.node));
+  return shown;
 }
 
 function head(whoKey, author, createdAt) {

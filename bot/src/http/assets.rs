@@ -52,6 +52,7 @@ const CONSOLE_MODULES: &[(&str, &str)] = &[
     ("/console/my-conversations.js", include_str!("../../assets/console/my-conversations.js")),
     ("/console/notice.js", include_str!("../../assets/console/notice.js")),
     ("/console/preview.js", include_str!("../../assets/console/preview.js")),
+    ("/console/quality.js", include_str!("../../assets/console/quality.js")),
     ("/console/queue.js", include_str!("../../assets/console/queue.js")),
     ("/console/reports.js", include_str!("../../assets/console/reports.js")),
     ("/console/session.js", include_str!("../../assets/console/session.js")),

@@ -81,6 +81,11 @@ pub struct EffortFigures {
     pub survey_mean: Option<f64>,
 }
 
+/// One agent's (or the bot's) running figures: scores, efforts, own failures, and per day the
+/// conversations with their score and effort sums.
+#[derive(Default)]
+struct Tally(Vec<f64>, Vec<f64>, BTreeMap<Criterion, usize>, BTreeMap<i64, (usize, f64, f64)>);
+
 fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| (v.iter().sum::<f64>() / v.len() as f64 * 100.0).round() / 100.0)
 }
@@ -98,7 +103,7 @@ pub fn build(rows: &[QualityRow], filter: &Filter, days: u32, from: i64, now: i6
     cards.sort_by(|(a, ca), (b, cb)| ca.score.cmp(&cb.score).then(ca.effort.score.cmp(&cb.effort.score)).then(b.started_at.cmp(&a.started_at)));
 
     let mut by_criterion: BTreeMap<Criterion, CriterionFigures> = Criterion::ALL.into_iter().map(|c| (c, CriterionFigures::default())).collect();
-    let mut per: BTreeMap<String, (Vec<f64>, Vec<f64>, BTreeMap<Criterion, usize>, BTreeMap<i64, (usize, f64, f64)>)> = BTreeMap::new();
+    let mut per: BTreeMap<String, Tally> = BTreeMap::new();
     let mut effort = EffortFigures::default();
     let (mut efforts, mut surveys) = (Vec::new(), Vec::new());
     for (r, card) in &cards {
@@ -146,7 +151,7 @@ pub fn build(rows: &[QualityRow], filter: &Filter, days: u32, from: i64, now: i6
     }
     let by_agent = per
         .into_iter()
-        .map(|(name, (scores, efforts, failed, days))| {
+        .map(|(name, Tally(scores, efforts, failed, days))| {
             let daily = days
                 .into_iter()
                 .map(|(day, (n, s, e))| DayFigures {

@@ -72,6 +72,11 @@ impl HandoffRow {
     pub fn owned_by(&self, agent_id: &str) -> bool {
         self.status == HandoffStatus::Claimed && self.agent_id.as_deref() == Some(agent_id)
     }
+
+    /// The agent had it (now or before it was closed or handed back).
+    pub fn handled_by(&self, agent_id: &str) -> bool {
+        self.agent_id.as_deref() == Some(agent_id)
+    }
 }
 
 #[derive(Clone, Debug)]

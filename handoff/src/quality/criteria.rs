@@ -81,7 +81,7 @@ fn repeat_ask(line: &Timeline) -> Verdict {
     let mut known: Vec<(&str, Option<i64>)> = line.context.known_facts.iter().map(|f| (f.as_str(), None)).collect();
     let mut fails = Failures::new();
     let mut previous_bot_key: Option<&str> = None;
-    for (_, step, _) in line.iter() {
+    for (i, step, _) in line.iter() {
         match &step.what {
             What::Fact { name } => known.push((name, Some(step.id))),
             What::Bot { key, asks: Some(fact), .. } => {
@@ -95,11 +95,11 @@ fn repeat_ask(line: &Timeline) -> Verdict {
                 previous_bot_key = Some(key);
             }
             What::Bot { key, .. } => previous_bot_key = Some(key),
-            What::Agent { text, lang, agent } => {
-                let folded = fold(text);
+            What::Agent { lang, agent, .. } => {
+                let folded = &line.folded[i];
                 let words = [lang.map(|l| line.config.words(l)), line.context.lang.map(|l| line.config.words(l))];
                 for (fact, given) in &known {
-                    let asked = words.iter().flatten().any(|w| w.asks.get(*fact).is_some_and(|p| find(&folded, p).is_some()));
+                    let asked = words.iter().flatten().any(|w| w.asks.get(*fact).is_some_and(|p| find(folded, p).is_some()));
                     if asked && folded.contains('?') {
                         fails.add(Who::Agent, Some(agent), &[given.unwrap_or(step.id), step.id]);
                     }
@@ -246,8 +246,8 @@ fn empathy_missed(line: &Timeline) -> Verdict {
         while j < steps.len() {
             match &steps[j].what {
                 What::Customer { .. } if answered_by.is_some() => break,
-                What::Bot { key, text, lang, .. } if who == Who::Bot && !key.starts_with("queue.") => {
-                    shown |= find(&fold(text), &line.config.words(*lang).empathy).is_some();
+                What::Bot { key, lang, .. } if who == Who::Bot && !key.starts_with("queue.") => {
+                    shown |= find(&line.folded[j], &line.config.words(*lang).empathy).is_some();
                     if key.starts_with("handoff.") && !shown {
                         // Handing over without a word about it hands the acknowledgement on.
                         who = Who::Agent;
@@ -255,9 +255,9 @@ fn empathy_missed(line: &Timeline) -> Verdict {
                         answered_by.get_or_insert((steps[j].id, None));
                     }
                 }
-                What::Agent { text, lang, agent } if who == Who::Agent => {
+                What::Agent { lang, agent, .. } if who == Who::Agent => {
                     let lang = lang.or(line.customer_lang[j]).or(line.context.lang);
-                    shown |= lang.is_some_and(|l| find(&fold(text), &line.config.words(l).empathy).is_some());
+                    shown |= lang.is_some_and(|l| find(&line.folded[j], &line.config.words(l).empathy).is_some());
                     answered_by.get_or_insert((steps[j].id, Some(agent.clone())));
                 }
                 What::Closed { .. } => break,
@@ -423,7 +423,7 @@ fn promise_broken(line: &Timeline) -> Verdict {
     let mut get_back: Option<(i64, String)> = None;
     let mut subscriptions: Vec<(i64, i64, &str)> = Vec::new();
     let mut updates: Vec<i64> = Vec::new();
-    for (_, step, phase) in line.iter() {
+    for (i, step, phase) in line.iter() {
         match &step.what {
             What::Bot { key, proactive: false, .. } if key_in(key, &routine.promise_agent_keys) && phase != Phase::Closed => {
                 agent_promise.get_or_insert(step.id);
@@ -436,11 +436,11 @@ fn promise_broken(line: &Timeline) -> Verdict {
                 subscriptions.push((step.id, step.at, order_id));
                 judged.get_or_insert(Who::Bot);
             }
-            What::Agent { text, lang, agent } => {
+            What::Agent { lang, agent, .. } => {
                 agent_promise = None;
                 get_back = None;
                 let lang = lang.or(line.context.lang);
-                if lang.is_some_and(|l| find(&fold(text), &line.config.words(l).will_get_back).is_some()) {
+                if lang.is_some_and(|l| find(&line.folded[i], &line.config.words(l).will_get_back).is_some()) {
                     get_back = Some((step.id, agent.clone()));
                     judged = Some(Who::Agent);
                 }
@@ -489,25 +489,22 @@ fn closing_missed(line: &Timeline) -> Verdict {
         return if offered && survey { Verdict::pass(Who::Bot) } else { Verdict::fail(Who::Bot, vec![steps[c].id], None) };
     }
     // The agent's last two messages before the close.
-    let last: Vec<&super::Step> = steps[..c].iter().rev().filter(|s| matches!(s.what, What::Agent { .. })).take(2).collect();
-    let agent = last.first().and_then(|s| match &s.what {
+    let last: Vec<(usize, &super::Step)> = steps[..c].iter().enumerate().rev().filter(|(_, s)| matches!(s.what, What::Agent { .. })).take(2).collect();
+    let agent = last.first().and_then(|(_, s)| match &s.what {
         What::Agent { agent, .. } => Some(agent.clone()),
         _ => None,
     });
-    let offered = last.iter().any(|s| match &s.what {
-        What::Agent { text, lang, .. } => {
-            let folded = fold(text);
-            [*lang, line.customer_lang[c], line.context.lang]
-                .into_iter()
-                .flatten()
-                .any(|l| find(&folded, &line.config.words(l).further_help).is_some())
-        }
+    let offered = last.iter().any(|(i, s)| match &s.what {
+        What::Agent { lang, .. } => [*lang, line.customer_lang[c], line.context.lang]
+            .into_iter()
+            .flatten()
+            .any(|l| find(&line.folded[*i], &line.config.words(l).further_help).is_some()),
         _ => false,
     });
     if offered && survey {
         Verdict::pass(Who::Agent)
     } else {
-        let mut ids: Vec<i64> = last.iter().map(|s| s.id).collect();
+        let mut ids: Vec<i64> = last.iter().map(|(_, s)| s.id).collect();
         ids.push(steps[c].id);
         Verdict::fail(Who::Agent, ids, agent)
     }
@@ -519,13 +516,12 @@ fn agent_wording(line: &Timeline) -> Verdict {
     let mut fails = Failures::new();
     let mut judged = None;
     for (i, step, _) in line.iter() {
-        if let What::Agent { text, lang, agent } = &step.what {
+        if let What::Agent { lang, agent, .. } = &step.what {
             judged = Some(Who::Agent);
-            let folded = fold(text);
             let rude = [*lang, line.customer_lang[i], line.context.lang]
                 .into_iter()
                 .flatten()
-                .any(|l| find(&folded, &line.config.words(l).rude).is_some());
+                .any(|l| find(&line.folded[i], &line.config.words(l).rude).is_some());
             if rude {
                 fails.add(Who::Agent, Some(agent), &[step.id]);
             }
@@ -534,40 +530,43 @@ fn agent_wording(line: &Timeline) -> Verdict {
     fails.verdict(judged)
 }
 
-/// The words of a note or message worth comparing: letters and digits, three characters or more.
-fn content_words(text: &str) -> BTreeSet<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(str::to_string)
-        .collect()
+/// What of a note is compared with later messages: its words of three characters or more, or, for
+/// ideographic text (few spaces), its letters.
+enum NoteMarks {
+    Words(BTreeSet<String>),
+    Letters(BTreeSet<char>),
+}
+
+fn words_of(folded: &str) -> BTreeSet<&str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect()
 }
 
 /// An agent's message that repeats most of an internal note's words.
 fn note_leak(line: &Timeline) -> Verdict {
-    let mut notes: Vec<(i64, BTreeSet<String>)> = Vec::new();
+    let mut notes: Vec<(i64, NoteMarks)> = Vec::new();
     let mut fails = Failures::new();
     let threshold = line.config.targets.note_leak_overlap;
-    for (_, step, _) in line.iter() {
+    for (i, step, _) in line.iter() {
         match &step.what {
             What::Note { text } => {
-                let words = content_words(text);
-                // Ideographic notes have few "words": count characters instead.
-                let words = if words.len() < 4 && text.chars().filter(|c| c.is_alphabetic()).count() >= 8 {
-                    text.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_string()).collect()
-                } else {
-                    words
-                };
+                let folded = fold(text);
+                let words = words_of(&folded);
+                let letters: BTreeSet<char> = folded.chars().filter(|c| c.is_alphabetic()).collect();
                 if words.len() >= 4 {
-                    notes.push((step.id, words));
+                    notes.push((step.id, NoteMarks::Words(words.into_iter().map(str::to_string).collect())));
+                } else if letters.len() >= 8 {
+                    notes.push((step.id, NoteMarks::Letters(letters)));
                 }
             }
-            What::Agent { text, agent, .. } if !notes.is_empty() => {
-                let said = content_words(text);
-                let chars: BTreeSet<String> = text.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_string()).collect();
-                for (note_id, words) in &notes {
-                    let shared = words.iter().filter(|w| said.contains(*w) || (w.chars().count() == 1 && chars.contains(*w))).count();
-                    if shared as f64 / words.len() as f64 >= threshold {
+            What::Agent { agent, .. } if !notes.is_empty() => {
+                let folded = &line.folded[i];
+                let said = words_of(folded);
+                for (note_id, marks) in &notes {
+                    let (shared, total) = match marks {
+                        NoteMarks::Words(w) => (w.iter().filter(|w| said.contains(w.as_str())).count(), w.len()),
+                        NoteMarks::Letters(l) => (l.iter().filter(|c| folded.contains(**c)).count(), l.len()),
+                    };
+                    if shared as f64 / total as f64 >= threshold {
                         fails.add(Who::Agent, Some(agent), &[*note_id, step.id]);
                     }
                 }

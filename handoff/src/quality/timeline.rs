@@ -29,6 +29,9 @@ pub(super) struct Timeline<'a> {
     pub ended: bool,
     /// When judging stops: the close, or now.
     pub until: i64,
+    /// Each bot and agent message's text as phrases are compared with it ([`fold`]); empty for
+    /// other steps. Folded once, read by several criteria.
+    pub folded: Vec<String>,
 }
 
 impl<'a> Timeline<'a> {
@@ -38,7 +41,12 @@ impl<'a> Timeline<'a> {
         let mut phase = Phase::Bot;
         let mut lang = context.lang;
         let mut closed = None;
+        let mut folded = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
+            folded.push(match &step.what {
+                What::Bot { text, .. } | What::Agent { text, .. } => super::config::fold(text),
+                _ => String::new(),
+            });
             match &step.what {
                 What::Customer { lang: Some(l), .. } if phase != Phase::Closed => lang = Some(*l),
                 What::LanguagePicked { lang: l } => lang = Some(*l),
@@ -61,7 +69,7 @@ impl<'a> Timeline<'a> {
         let last = steps.last().map_or(context.now, |s| s.at);
         let idle = context.now - last >= i64::from(config.targets.idle_minutes) * 60_000;
         let until = closed.map_or(context.now, |i| steps[i].at);
-        Timeline { steps, context, config, phases, customer_lang, closed, ended: closed.is_some() || idle, until }
+        Timeline { steps, context, config, phases, customer_lang, closed, ended: closed.is_some() || idle, until, folded }
     }
 
     /// The steps with their index, phase and the customer's language then.
