@@ -305,5 +305,19 @@ async fn handoff_and_racing_claims_on_postgres() {
     assert!(history.iter().any(|m| m["role"] == "agent" && m["text"] == "Добрый день! Смотрю заказ."));
     let answers = svc.store().conversation_events_of(conv, &[komek::events::EventKind::SurveyAnswer]).await.unwrap();
     assert_eq!(answers.len(), 1);
+
+    // Quality on PostgreSQL: scored on demand, stored by the backfill, listed with its survey answer.
+    let (s, card) = winner.get(&format!("/api/v1/agent/conversations/{conv}/quality")).await;
+    assert_eq!(s, StatusCode::OK, "{card}");
+    assert_eq!(card["criteria"]["closing_missed"]["pass"], false, "no further help offered: {card}");
+    let nlu = svc.running.as_ref().unwrap().chat.nlu.clone();
+    let quality = komek::quality::Quality::load(&komek_tests::models_dir(), nlu).unwrap();
+    let written = quality.backfill(svc.store(), 0, komek::clock::now_ms(), |_, _| {}).await.unwrap();
+    assert!(written >= 1, "{written}");
+    let (s, list) = winner.get("/api/v1/agent/quality?days=1").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let row = list["conversations"].as_array().unwrap().iter().find(|c| c["conversation_id"] == conv).cloned().unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(row["survey_ces"], 7);
+    assert_eq!(quality.backfill(svc.store(), 0, komek::clock::now_ms(), |_, _| {}).await.unwrap(), 0, "nothing left to score");
     svc.stop().await;
 }

@@ -14,24 +14,8 @@ use komek_tests::chat::Customer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// Claims the customer's waiting handoff; returns the conversation id.
-async fn claim(agent: &AgentClient, customer: &Customer) -> String {
-    let queue = agent.queue().await;
-    let h = queue.iter().find(|h| h["conversation_id"] == customer.conversation_id.as_str()).unwrap_or_else(|| panic!("waiting: {queue:?}"));
-    let (s, v) = agent.post(&format!("/api/v1/agent/handoffs/{}/claim", h["id"].as_str().unwrap()), json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["conversation_id"].as_str().unwrap().to_string()
-}
 
-async fn write(agent: &AgentClient, conv: &str, text: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/messages"), json!({"text": text})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
-async fn close(agent: &AgentClient, conv: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/close"), json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
 fn verdict<'a>(card: &'a Value, criterion: &str) -> &'a Value {
     &card["criteria"][criterion]
@@ -72,31 +56,31 @@ async fn conversations_are_scored_with_the_moments_that_decided() {
     let a = Customer::start(&service.base, Some("ru")).await;
     let t = a.say("Где мой заказ 100003? Соедините с оператором, пожалуйста").await;
     assert_eq!(t.state, "waiting_agent");
-    let conv_a = claim(&olga, &a).await;
-    write(&olga, &conv_a, "Здравствуйте. Подскажите номер заказа?").await;
+    let conv_a = olga.claim_conversation(&a.conversation_id).await;
+    olga.write(&conv_a, "Здравствуйте. Подскажите номер заказа?").await;
     let note = "Клиент раздражён, промокод предлагать только если снова пожалуется";
     let (s, _) = olga.post(&format!("/api/v1/agent/conversations/{conv_a}/notes"), json!({"text": note})).await;
     assert_eq!(s, StatusCode::OK);
-    write(&olga, &conv_a, "Успокойтесь, задержка доставки не моя проблема.").await;
-    write(&olga, &conv_a, note).await;
-    close(&olga, &conv_a).await;
+    olga.write(&conv_a, "Успокойтесь, задержка доставки не моя проблема.").await;
+    olga.write(&conv_a, note).await;
+    olga.close(&conv_a).await;
 
     // B: Kazakh, done well.
     let b = Customer::start(&service.base, Some("kk")).await;
     let t = b.say("Сәлеметсіз бе, тапсырысым 100003 әлі келмеді, операторға қосыңызшы").await;
     assert_eq!(t.state, "waiting_agent");
-    let conv_b = claim(&aigerim, &b).await;
-    write(&aigerim, &conv_b, "Сәлеметсіз бе! Кешіріңіз, тапсырысыңыз 100003 ертең жеткізіледі.").await;
+    let conv_b = aigerim.claim_conversation(&b.conversation_id).await;
+    aigerim.write(&conv_b, "Сәлеметсіз бе! Кешіріңіз, тапсырысыңыз 100003 ертең жеткізіледі.").await;
     b.say("Рақмет").await;
-    write(&aigerim, &conv_b, "Тағы қандай көмек керек?").await;
-    close(&aigerim, &conv_b).await;
+    aigerim.write(&conv_b, "Тағы қандай көмек керек?").await;
+    aigerim.close(&conv_b).await;
 
     // C: English customer, answered in Russian.
     let c = Customer::start(&service.base, Some("en")).await;
     let t = c.say("Hello, I need to talk to a human agent about my order 100003 please").await;
     assert_eq!(t.state, "waiting_agent");
-    let conv_c = claim(&olga, &c).await;
-    write(&olga, &conv_c, "Здравствуйте, сейчас посмотрю ваш заказ и отвечу.").await;
+    let conv_c = olga.claim_conversation(&c.conversation_id).await;
+    olga.write(&conv_c, "Здравствуйте, сейчас посмотрю ваш заказ и отвечу.").await;
 
     // D: the bot alone, smooth.
     let d = Customer::start(&service.base, Some("en")).await;

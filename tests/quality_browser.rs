@@ -61,23 +61,8 @@ fn ui_strings(lang: &str) -> HashMap<String, String> {
     file["ui"].as_table().expect("[ui]").iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
 }
 
-async fn claim(agent: &AgentClient, customer: &Customer) -> String {
-    let queue = agent.queue().await;
-    let h = queue.iter().find(|h| h["conversation_id"] == customer.conversation_id.as_str()).unwrap_or_else(|| panic!("waiting: {queue:?}"));
-    let (s, v) = agent.post(&format!("/api/v1/agent/handoffs/{}/claim", h["id"].as_str().unwrap()), json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["conversation_id"].as_str().unwrap().to_string()
-}
 
-async fn write(agent: &AgentClient, conv: &str, text: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/messages"), json!({"text": text})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
-async fn close(agent: &AgentClient, conv: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/close"), json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
 /// A service scoring every second, the supervisor `sabina`, the agents `olga` and `aigerim`, and the
 /// three conversations, waited for until the sweeper has scored them all.
@@ -89,22 +74,22 @@ async fn seed(name: &str) -> Seeded {
 
     let a = Customer::start(&service.base, Some("ru")).await;
     assert_eq!(a.say("Где мой заказ 100003? Соедините с оператором, пожалуйста").await.state, "waiting_agent");
-    let ru = claim(&olga, &a).await;
-    write(&olga, &ru, "Здравствуйте. Подскажите номер заказа?").await;
+    let ru = olga.claim_conversation(&a.conversation_id).await;
+    olga.write(&ru, "Здравствуйте. Подскажите номер заказа?").await;
     let note = "Клиент раздражён, промокод предлагать только если снова пожалуется";
     let (s, _) = olga.post(&format!("/api/v1/agent/conversations/{ru}/notes"), json!({"text": note})).await;
     assert_eq!(s, StatusCode::OK);
-    write(&olga, &ru, RUDE).await;
-    write(&olga, &ru, note).await;
-    close(&olga, &ru).await;
+    olga.write(&ru, RUDE).await;
+    olga.write(&ru, note).await;
+    olga.close(&ru).await;
 
     let b = Customer::start(&service.base, Some("kk")).await;
     assert_eq!(b.say("Сәлеметсіз бе, тапсырысым 100003 әлі келмеді, операторға қосыңызшы").await.state, "waiting_agent");
-    let kk = claim(&aigerim, &b).await;
-    write(&aigerim, &kk, "Сәлеметсіз бе! Кешіріңіз, тапсырысыңыз 100003 ертең жеткізіледі.").await;
+    let kk = aigerim.claim_conversation(&b.conversation_id).await;
+    aigerim.write(&kk, "Сәлеметсіз бе! Кешіріңіз, тапсырысыңыз 100003 ертең жеткізіледі.").await;
     b.say("Рақмет").await;
-    write(&aigerim, &kk, "Тағы қандай көмек керек?").await;
-    close(&aigerim, &kk).await;
+    aigerim.write(&kk, "Тағы қандай көмек керек?").await;
+    aigerim.close(&kk).await;
 
     let d = Customer::start(&service.base, Some("en")).await;
     assert_eq!(d.say("What are your opening hours?").await.state, "bot");

@@ -21,8 +21,6 @@ use komek_nlu::Lang;
 use komek_tests::TestService;
 use komek_tests::agent::{AgentClient, agent};
 use komek_tests::chat::Customer;
-use reqwest::StatusCode;
-use serde_json::json;
 
 const PROXY_HEADER: &str = "x-forwarded-for";
 /// The first agent reply target of this set (60 s in production), so a late reply can be injected.
@@ -63,33 +61,9 @@ struct Outcome {
     ces: Option<u8>,
 }
 
-async fn claim(agent: &AgentClient, customer: &Customer) -> String {
-    for _ in 0..50 {
-        let queue = agent.queue().await;
-        if let Some(h) = queue.iter().find(|h| h["conversation_id"] == customer.conversation_id.as_str()) {
-            let (s, v) = agent.post(&format!("/api/v1/agent/handoffs/{}/claim", h["id"].as_str().unwrap()), json!({})).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            return v["conversation_id"].as_str().unwrap().to_string();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{} never reached {}'s queue", customer.conversation_id, agent.username);
-}
 
-async fn write(agent: &AgentClient, conv: &str, text: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/messages"), json!({"text": text})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
-async fn note(agent: &AgentClient, conv: &str, text: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/notes"), json!({"text": text})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
-async fn close(agent: &AgentClient, conv: &str) {
-    let (s, v) = agent.post(&format!("/api/v1/agent/conversations/{conv}/close"), json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-}
 
 /// The customer answers the effort question if it was asked (the survey follows a close).
 async fn answer_survey(customer: &Customer, ces: u8) -> Option<u8> {
@@ -153,40 +127,40 @@ impl AgentJourney {
             tokio::time::sleep(Duration::from_secs_f64(FIRST_REPLY_SECONDS + 0.4)).await;
             labels.insert(Criterion::SlowReply);
         }
-        let conv = claim(qa, &c).await;
+        let conv = qa.claim_conversation(&c.conversation_id).await;
         match self {
-            Good | Slow | NoClosing => write(qa, &conv, j.line("agent_answer")).await,
+            Good | Slow | NoClosing => qa.write(&conv, j.line("agent_answer")).await,
             RepeatAsk => {
-                write(qa, &conv, j.line("agent_ask_order")).await;
+                qa.write(&conv, j.line("agent_ask_order")).await;
                 c.say("100003").await;
-                write(qa, &conv, j.line("agent_answer")).await;
+                qa.write(&conv, j.line("agent_answer")).await;
                 labels.insert(Criterion::RepeatAsk);
             }
             Rude => {
-                write(qa, &conv, j.line("agent_rude")).await;
-                write(qa, &conv, j.line("agent_answer")).await;
+                qa.write(&conv, j.line("agent_rude")).await;
+                qa.write(&conv, j.line("agent_answer")).await;
                 labels.insert(Criterion::AgentWording);
             }
             WrongLanguage => {
-                write(qa, &conv, j.line("agent_wrong_language")).await;
+                qa.write(&conv, j.line("agent_wrong_language")).await;
                 labels.insert(Criterion::LanguageMismatch);
             }
             NoteLeak => {
                 let text = j.line("note");
-                note(qa, &conv, text).await;
-                write(qa, &conv, j.line("agent_answer")).await;
-                write(qa, &conv, text).await;
+                qa.note(&conv, text).await;
+                qa.write(&conv, j.line("agent_answer")).await;
+                qa.write(&conv, text).await;
                 labels.insert(Criterion::NoteLeak);
             }
             PromiseBroken => {
-                write(qa, &conv, j.line("agent_get_back")).await;
+                qa.write(&conv, j.line("agent_get_back")).await;
                 labels.insert(Criterion::PromiseBroken);
             }
             UpsetCold => {
-                write(qa, &conv, j.line("agent_answer")).await;
+                qa.write(&conv, j.line("agent_answer")).await;
                 labels.insert(Criterion::EmpathyMissed);
             }
-            UpsetWarm => write(qa, &conv, j.line("agent_empathy")).await,
+            UpsetWarm => qa.write(&conv, j.line("agent_empathy")).await,
         }
         if !matches!(self, PromiseBroken) {
             c.say(j.line("customer_ok")).await;
@@ -194,9 +168,9 @@ impl AgentJourney {
         if matches!(self, NoClosing) {
             labels.insert(Criterion::ClosingMissed);
         } else if !matches!(self, PromiseBroken) {
-            write(qa, &conv, j.line("agent_further_help")).await;
+            qa.write(&conv, j.line("agent_further_help")).await;
         }
-        close(qa, &conv).await;
+        qa.close(&conv).await;
         let ces = answer_survey(&c, self.ces(j.variant)).await;
         Outcome { name: format!("{self:?}"), conversation_id: conv, labels, ces }
     }
@@ -242,19 +216,19 @@ async fn misconfigured_journey(name: &str, j: &Journey<'_>, base: &str, qa: &Age
                 ces = answer_survey(&c, 2).await;
             }
         } else {
-            let conv = claim(qa, &c).await;
-            write(qa, &conv, j.line("agent_empathy")).await;
-            write(qa, &conv, j.line("agent_further_help")).await;
-            close(qa, &conv).await;
+            let conv = qa.claim_conversation(&c.conversation_id).await;
+            qa.write(&conv, j.line("agent_empathy")).await;
+            qa.write(&conv, j.line("agent_further_help")).await;
+            qa.close(&conv).await;
         }
     } else {
         let t = c.say(j.line(if j.variant.is_multiple_of(2) { "hours_question" } else { "payment_question" })).await;
         if t.state == "waiting_agent" {
             labels.insert(Criterion::EscalationNeedless);
-            let conv = claim(qa, &c).await;
-            write(qa, &conv, j.line("agent_answer")).await;
-            write(qa, &conv, j.line("agent_further_help")).await;
-            close(qa, &conv).await;
+            let conv = qa.claim_conversation(&c.conversation_id).await;
+            qa.write(&conv, j.line("agent_answer")).await;
+            qa.write(&conv, j.line("agent_further_help")).await;
+            qa.close(&conv).await;
             ces = answer_survey(&c, 5).await;
         }
     }

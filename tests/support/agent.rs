@@ -57,6 +57,39 @@ impl AgentClient {
         v["handoffs"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Claims the handoff of a waiting conversation (waiting up to 2.5 s for it to reach this
+    /// agent's queue); returns the conversation id.
+    pub async fn claim_conversation(&self, conversation_id: &str) -> String {
+        for _ in 0..50 {
+            let queue = self.queue().await;
+            if let Some(h) = queue.iter().find(|h| h["conversation_id"] == conversation_id) {
+                let (s, v) = self.post(&format!("/api/v1/agent/handoffs/{}/claim", h["id"].as_str().unwrap()), json!({})).await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+                return v["conversation_id"].as_str().unwrap().to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{conversation_id} never reached {}'s queue", self.username);
+    }
+
+    /// Writes to the customer (expects success).
+    pub async fn write(&self, conversation_id: &str, text: &str) {
+        let (s, v) = self.post(&format!("/api/v1/agent/conversations/{conversation_id}/messages"), json!({"text": text})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
+    /// Adds an internal note (expects success).
+    pub async fn note(&self, conversation_id: &str, text: &str) {
+        let (s, v) = self.post(&format!("/api/v1/agent/conversations/{conversation_id}/notes"), json!({"text": text})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
+    /// Closes the conversation (expects success; the survey follows).
+    pub async fn close(&self, conversation_id: &str) {
+        let (s, v) = self.post(&format!("/api/v1/agent/conversations/{conversation_id}/close"), json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     pub async fn live(&self) -> AgentLive {
         let url = format!("{}/api/v1/agent/ws?token={}", self.base.replace("http://", "ws://"), self.token);
         let (stream, _) = connect_async(url).await.expect("agent websocket");
