@@ -114,6 +114,81 @@ async fn english_subscription_gets_a_proactive_update() {
     assert_eq!(history.last().unwrap()["id"], update["id"]);
 }
 
+/// Sets an order's status through the back office and returns how many conversations were told.
+async fn set_status_notified(service: &TestService, order: &str, status: &str) -> serde_json::Value {
+    let r = reqwest::Client::new()
+        .post(service.url(&format!("/api/v1/orders/{order}/status")))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"status": status}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["notified"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_who_said_goodbye_still_hears_when_the_order_ships() {
+    let service = TestService::start("notify-after-goodbye").await;
+    // Paid and not yet shipped, whatever the demo data says.
+    service.set_order_status("100017", "paid").await;
+    let c = Customer::start(&service.base, Some("ru-RU")).await;
+    let mut live = c.websocket().await;
+
+    let t = c.say("Где мой заказ?").await;
+    assert!(t.bot_text().contains("номер заказа"), "asks for the number: {}", t.bot_text());
+    let t = c.say("100017").await;
+    assert!(t.bot_text().contains("100017"), "{}", t.bot_text());
+    let t = c.say("сообщите, когда заказ отправят").await;
+    assert!(t.bot_text().contains("100017"), "subscribed to the remembered order: {}", t.bot_text());
+    let bye = c.say("Спасибо, до свидания").await;
+    assert_eq!(bye.state, "closed", "{:?}", bye.messages);
+    let (before, _) = c.history(None).await;
+    let last_id = before.last().unwrap()["id"].as_i64().unwrap();
+
+    // The back office ships it: the customer is told although the conversation has closed.
+    assert_eq!(set_status_notified(&service, "100017", "shipped").await, 1);
+    let update = loop {
+        let m = live.next_from("bot").await;
+        if m["id"].as_i64().unwrap() > last_id && m["text"].as_str().unwrap().contains("100017") {
+            break m;
+        }
+    };
+    let text = update["text"].as_str().unwrap();
+    assert!(text.contains("Отправлен"), "the new status, in Russian: {text}");
+    assert!(is_cyrillic(text) && !has_kazakh_letters(text), "{text}");
+    assert_eq!(update["lang"], "ru");
+    // In the customer's history too, and the notice does not reopen the conversation.
+    let (history, state) = c.history(Some(last_id)).await;
+    assert_eq!(history.len(), 1, "only the notice was added: {history:?}");
+    assert_eq!(history[0]["id"], update["id"]);
+    assert_eq!(history[0]["role"], "bot");
+    assert_eq!(state, "closed");
+
+    // Back again about the same order (a repeat contact: handed to a person), the customer asks to
+    // be told once more while waiting. Two conversations have now subscribed, one of them closed:
+    // the next status is told once, in the current conversation.
+    assert_eq!(c.say("сообщите, когда заказ отправят").await.state, "waiting_agent");
+    let t = c.say("сообщите, когда заказ отправят").await;
+    assert!(t.bot_text().contains("100017"), "subscribed again while waiting: {}", t.bot_text());
+    let current = service.store().current_conversation_of_session(&c.session_id).await.unwrap().unwrap().id;
+    assert_ne!(current, c.conversation_id, "a new conversation");
+    let last_id = t.messages.last().unwrap()["id"].as_i64().unwrap();
+    assert_eq!(set_status_notified(&service, "100017", "delivered").await, 1, "one notice for one status");
+    let (history, state) = c.history(Some(last_id)).await;
+    assert_eq!(history.len(), 1, "told once: {history:?}");
+    let text = history[0]["text"].as_str().unwrap();
+    assert!(text.contains("100017") && text.contains("Доставлен"), "{text}");
+    assert_eq!((history[0]["role"].as_str(), history[0]["lang"].as_str(), state.as_str()), (Some("bot"), Some("ru"), "waiting_agent"));
+    let store = service.store();
+    let told_in = |id: String| async move {
+        let events = store.conversation_events(&id).await.unwrap();
+        events.iter().filter_map(|e| e.message()).filter(|m| m.text.contains("Доставлен")).count()
+    };
+    assert_eq!((told_in(current).await, told_in(c.conversation_id.clone()).await), (1, 0), "told in the current conversation only");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_order_is_remembered_in_a_later_conversation() {
     let service = TestService::start("later").await;

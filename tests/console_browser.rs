@@ -10,7 +10,10 @@ use std::time::Duration;
 use komek_nlu::Lang;
 use komek_tests::TestService;
 use komek_tests::agent::{PASSWORD, agent};
-use komek_tests::browser::{ShownMessage as Msg, Browser, WAIT};
+use komek_tests::browser::{
+    Browser, IS_DISPLAYED_FN, ShownMessage as Msg, WAIT, is_displayed, log_in, open_console, set_ui_language, submit_login, ui_strings,
+    wait_logged_in,
+};
 use komek_tests::chat::Customer;
 use komek_tests::trials::Part;
 use serde_json::{Value, json};
@@ -76,65 +79,11 @@ async fn console_state(browser: &Browser) -> String {
     }
 }
 
-/// Whether the element `css` is displayed (shared by several waits).
-const IS_DISPLAYED: &str = "const e = document.querySelector(arguments[0]); if (!e) return false; \
-                            const r = e.getBoundingClientRect(); const s = getComputedStyle(e); \
-                            return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';";
-
-async fn is_displayed(browser: &Browser, css: &str) -> bool {
-    browser.execute(IS_DISPLAYED, vec![json!(css)]).await == json!(true)
-}
-
 /// A browser and a fresh service.
 async fn setup(name: &str) -> (TestService, Browser) {
     let browser = Browser::launch().await;
     let service = TestService::start(name).await;
     (service, browser)
-}
-
-/// Opens the console and waits for the login form.
-async fn open_console(browser: &Browser, service: &TestService) {
-    browser.goto(&service.url("/console")).await;
-    browser.wait_for("#login-form", WAIT).await;
-}
-
-/// Fills the login form and submits it with its button.
-async fn submit_login(browser: &Browser, username: &str, password: &str) {
-    let user = browser.find("#username").await;
-    user.clear().await;
-    user.send_keys(username).await;
-    let pass = browser.find("#password").await;
-    pass.clear().await;
-    pass.send_keys(password).await;
-    browser.find("#login-form button[type=\"submit\"]").await.click().await;
-}
-
-/// Waits until the console is shown for `username` with its WebSocket connected.
-async fn wait_logged_in(browser: &Browser, username: &str) {
-    browser
-        .wait_js(
-            &format!("#console to be shown with data-agent={username:?} and data-connected=\"true\""),
-            WAIT,
-            &format!(
-                "{IS_DISPLAYED_FN} const c = document.querySelector('#console'); \
-                 return shown('#console') && !shown('#login-form') && c.getAttribute('data-agent') === arguments[0] \
-                        && c.getAttribute('data-connected') === 'true';"
-            ),
-            vec![json!(username)],
-        )
-        .await;
-}
-
-/// `shown(css)`: the same test as [`IS_DISPLAYED`], as a function for longer scripts.
-const IS_DISPLAYED_FN: &str = "const shown = (css) => { const e = document.querySelector(css); if (!e) return false; \
-                               const r = e.getBoundingClientRect(); const s = getComputedStyle(e); \
-                               return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };";
-
-/// Opens the console and logs in as `username` with the right password.
-async fn log_in(browser: &Browser, service: &TestService, username: &str) {
-    open_console(browser, service).await;
-    submit_login(browser, username, PASSWORD).await;
-    wait_logged_in(browser, username).await;
 }
 
 /// Waits for the queue item of `conversation` and returns its selector.
@@ -710,32 +659,6 @@ const ESCAPE: &str = "\u{e00c}";
 const TAB: &str = "\u{e004}";
 const SHIFT_TAB: &str = "\u{e008}\u{e004}";
 const ENTER: &str = "\u{e007}";
-
-/// The console's UI strings in `lang` (`models/content/console/LANG.toml`), as the page shows them.
-fn ui_strings(lang: &str) -> std::collections::HashMap<String, String> {
-    let path = komek_tests::models_dir().join(format!("content/console/{lang}.toml"));
-    let file: toml::Value = toml::from_str(&std::fs::read_to_string(&path).expect("console strings")).expect("TOML");
-    file["ui"].as_table().expect("[ui]").iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
-}
-
-/// Picks `lang` in the console's language menu and waits until the page is shown in it.
-async fn set_ui_language(browser: &Browser, lang: &str) {
-    browser
-        .execute(
-            "const s = document.querySelector('#lang'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
-            vec![json!(lang)],
-        )
-        .await;
-    let title = ui_strings(lang)["app_title"].clone();
-    browser
-        .wait_js(
-            &format!("the console in {lang}"),
-            WAIT,
-            "return document.documentElement.lang === arguments[0] && document.querySelector('.brand-sub').textContent === arguments[1];",
-            vec![json!(lang), json!(title)],
-        )
-        .await;
-}
 
 /// Four conversations. Today: a Russian customer whose order the bot looked up and who said goodbye
 /// (resolved at the first contact); a Russian customer an agent answered and closed, who rated CES 6

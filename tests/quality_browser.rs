@@ -8,15 +8,14 @@
 //! reports show the automatic effort beside the survey's CES. The harness is `komek_tests::trials`
 //! (`harness = false`): reported as ignored without Chromium, failed with `KOMEK_REQUIRE_BROWSER`.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::key::Key;
 use komek_nlu::Lang;
 use komek_tests::TestService;
-use komek_tests::agent::{AgentClient, PASSWORD, agent, login};
-use komek_tests::browser::{Browser, WAIT};
+use komek_tests::agent::{agent, login};
+use komek_tests::browser::{Browser, IS_DISPLAYED_FN, WAIT, is_displayed, log_in, set_ui_language, ui_strings};
 use komek_tests::chat::Customer;
 use komek_tests::trials::Part;
 use reqwest::StatusCode;
@@ -53,16 +52,6 @@ impl Seeded {
         self.order.iter().map(String::as_str).collect()
     }
 }
-
-/// The console's UI strings in `lang` (`models/content/console/LANG.toml`).
-fn ui_strings(lang: &str) -> HashMap<String, String> {
-    let path = komek_tests::models_dir().join(format!("content/console/{lang}.toml"));
-    let file: toml::Value = toml::from_str(&std::fs::read_to_string(&path).expect("console strings")).expect("TOML");
-    file["ui"].as_table().expect("[ui]").iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
-}
-
-
-
 
 /// A service scoring every second, the supervisor `sabina`, the agents `olga` and `aigerim`, and the
 /// three conversations, waited for until the sweeper has scored them all.
@@ -110,54 +99,6 @@ async fn seed(name: &str) -> Seeded {
         tokio::time::sleep(Duration::from_millis(300)).await;
     };
     Seeded { service, ru, kk, en, order }
-}
-
-const IS_DISPLAYED_FN: &str = "const shown = (css) => { const e = document.querySelector(css); if (!e) return false; \
-                               const r = e.getBoundingClientRect(); const s = getComputedStyle(e); \
-                               return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };";
-
-async fn is_displayed(browser: &Browser, css: &str) -> bool {
-    browser.execute(&format!("{IS_DISPLAYED_FN} return shown(arguments[0]);"), vec![json!(css)]).await == json!(true)
-}
-
-/// Opens the console, signs in as `username` and waits until the console is connected.
-async fn log_in(browser: &Browser, service: &TestService, username: &str) {
-    browser.goto(&service.url("/console")).await;
-    browser.wait_for("#login-form", WAIT).await;
-    let user = browser.find("#username").await;
-    user.clear().await;
-    user.send_keys(username).await;
-    let pass = browser.find("#password").await;
-    pass.clear().await;
-    pass.send_keys(PASSWORD).await;
-    browser.find("#login-form button[type=\"submit\"]").await.click().await;
-    browser
-        .wait_js(
-            &format!("the console signed in as {username}"),
-            WAIT,
-            &format!(
-                "{IS_DISPLAYED_FN} const c = document.querySelector('#console'); \
-                 return shown('#console') && c.getAttribute('data-agent') === arguments[0] && c.getAttribute('data-connected') === 'true';"
-            ),
-            vec![json!(username)],
-        )
-        .await;
-}
-
-/// Picks `lang` in the console's language menu and waits until the page is shown in it.
-async fn set_ui_language(browser: &Browser, lang: &str) {
-    browser
-        .execute("const s = document.querySelector('#lang'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));", vec![json!(lang)])
-        .await;
-    let title = ui_strings(lang)["app_title"].clone();
-    browser
-        .wait_js(
-            &format!("the console in {lang}"),
-            WAIT,
-            "return document.documentElement.lang === arguments[0] && document.querySelector('.brand-sub').textContent === arguments[1];",
-            vec![json!(lang), json!(title)],
-        )
-        .await;
 }
 
 /// The conversations the quality list shows, in order, once an answer for the chosen filters is in.

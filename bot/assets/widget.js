@@ -89,6 +89,7 @@
       if (d.type === 'message') renderMessage(d.message);
       else if (d.type === 'state') applyState(d.state, d.queue);
       else if (d.type === 'typing') showTyping(d.role);
+      else if (d.type === 'resync') sync(); // frames were dropped on the way: fetch what is missing
     },
     onRefused: function () { return sync(); } // a GET tells whether the session is gone
   });

@@ -71,13 +71,13 @@ impl Channel {
         match self {
             Channel::Web => {
                 for m in messages {
-                    live.hub.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
+                    live.publish(session_id, Arc::from(json!({"type": "message", "message": m}).to_string()));
                 }
                 if let Some((state, queue)) = state {
                     self.publish_state(live, session_id, state, queue);
                 }
             }
-            Channel::Telegram => live.outbox_wake.notify_one(),
+            Channel::Telegram => live.wake_outbox(),
         }
     }
 
@@ -89,14 +89,14 @@ impl Channel {
             if let Some(queue) = queue.filter(|_| state == ConvState::WaitingAgent) {
                 frame["queue"] = json!(queue);
             }
-            live.hub.publish(session_id, Arc::from(frame.to_string()));
+            live.publish(session_id, Arc::from(frame.to_string()));
         }
     }
 
     /// "Someone is writing to you" (best effort; Telegram shows its own indicator from the adapter).
     pub fn typing(self, live: &Live, session_id: &str, role: komek_handoff::Role) {
         if self == Channel::Web {
-            live.hub.publish(session_id, Arc::from(json!({"type": "typing", "role": role}).to_string()));
+            live.publish(session_id, Arc::from(json!({"type": "typing", "role": role}).to_string()));
         }
     }
 }
@@ -124,9 +124,27 @@ fn outbox_payload(text: &str, buttons: &[Button]) -> String {
     json!({"text": text, "buttons": buttons}).to_string()
 }
 
-/// Where live deliveries go: the in-process hub of sockets and the outbox worker's wake-up.
+/// Where live deliveries go: the in-process hub of sockets and the outbox worker's wake-up, and
+/// through the bus the same on every other node sharing the database.
 #[derive(Clone, Default)]
 pub struct Live {
     pub hub: Hub,
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    pub bus: crate::cluster::Bus,
+}
+
+impl Live {
+    /// A frame to the sockets of `address`, on whichever node they are open.
+    pub fn publish(&self, address: &str, frame: Arc<str>) {
+        if self.bus.is_shared() {
+            self.bus.send(crate::cluster::Notice::Frame { to: address.to_string(), frame: frame.to_string() });
+        }
+        self.hub.publish(address, frame);
+    }
+
+    /// Replies are waiting in the outbox (whichever node delivers their chat).
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
+        self.bus.send(crate::cluster::Notice::Outbox);
+    }
 }

@@ -21,6 +21,8 @@ const DEFAULT_AGENT_TOKEN_TTL_SECONDS: i64 = 43_200;
 const DEFAULT_PURGE_INTERVAL_SECONDS: u64 = 3600;
 const DEFAULT_QUEUE_UPDATE_SECONDS: u64 = 60;
 const DEFAULT_QUALITY_SWEEP_SECONDS: u64 = 30;
+/// Long enough for a load balancer checking `/readyz` every 2 s to notice twice.
+const DEFAULT_DRAIN_SECONDS: u64 = 5;
 /// A day for a session to say something.
 const DEFAULT_SILENT_SESSION_GRACE_SECONDS: i64 = 86_400;
 
@@ -80,6 +82,15 @@ pub struct Config {
     /// How often conversations that ended (or got new events) are scored for quality.
     #[arg(long, env = "KOMEK_QUALITY_SWEEP_SECONDS", default_value_t = DEFAULT_QUALITY_SWEEP_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
     pub quality_sweep_seconds: u64,
+    /// This node's name among several on one PostgreSQL database (in logs, presence and leases).
+    /// Unset: made from the host name and process id.
+    #[arg(long, env = "KOMEK_NODE_ID")]
+    pub node_id: Option<String>,
+    /// On SIGTERM a node sharing its database with others first answers `/readyz` with 503 for this
+    /// long (so the load balancer stops sending it traffic), then closes its sockets (clients
+    /// reconnect elsewhere) and finishes the requests in flight. A lone SQLite node does not wait.
+    #[arg(long, env = "KOMEK_DRAIN_SECONDS", default_value_t = DEFAULT_DRAIN_SECONDS)]
+    pub drain_seconds: u64,
     /// The Telegram channel, when a bot token is given.
     #[command(flatten)]
     pub telegram: Option<TelegramConfig>,
@@ -147,6 +158,8 @@ impl Config {
             retention_days: None,
             queue_update_seconds: DEFAULT_QUEUE_UPDATE_SECONDS,
             quality_sweep_seconds: DEFAULT_QUALITY_SWEEP_SECONDS,
+            node_id: None,
+            drain_seconds: 0,
             telegram: None,
         }
     }

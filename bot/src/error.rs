@@ -19,6 +19,17 @@ pub enum Conflict {
     Closed,
     #[error("the conversation is with the bot")]
     WithBot,
+    /// Another node (or an erase, or a link) wrote to the customer's conversations since this
+    /// memory was read: the caller re-reads and decides again.
+    #[error("the customer's conversation changed meanwhile")]
+    Stale,
+}
+
+impl BotError {
+    /// Whether the unit of work lost to a write made since its memory was read (go again).
+    pub fn is_stale(&self) -> bool {
+        matches!(self, BotError::Conflict(Conflict::Stale))
+    }
 }
 
 impl Conflict {

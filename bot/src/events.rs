@@ -2,6 +2,9 @@
 //! conversation is one typed, timestamped, attributed event. Transcripts, conversation state and the
 //! customer's memory are folds over these events.
 
+// Reply keys of clarifications (the message's `kind` is `clarify`), and a survey score's button
+// (the message's `kind` is `survey`): the quality scorecard reads them the same way.
+use komek_handoff::quality::{CLARIFY_KEYS, is_survey_button};
 use komek_handoff::queue::QueueInfo;
 use komek_handoff::{Reason, Role};
 use komek_nlu::Lang;
@@ -280,12 +283,6 @@ pub struct Message {
     pub kind: Option<String>,
 }
 
-/// Reply keys of clarifications (the message's `kind` is `clarify`).
-const CLARIFY_KEYS: &[&str] = &["clarify", "clarify_noise"];
-/// A survey score's button (`ces_6`, `csat_4`).
-fn is_survey_button(id: &str) -> bool {
-    ["ces_", "csat_"].iter().any(|p| id.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()))
-}
 
 /// The prefix of reply keys that tell a waiting customer where they stand (the message's `kind` is
 /// `queue`).

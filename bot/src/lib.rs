@@ -9,6 +9,7 @@ pub mod channel;
 pub mod chat;
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod dialogue;
 pub mod error;

@@ -56,30 +56,52 @@ pub struct Running {
     pub chat: Arc<Chat>,
     /// Where `GET /metrics` is served without a token (`KOMEK_METRICS_ADDR`).
     pub metrics_addr: Option<SocketAddr>,
-    purge: JoinHandle<()>,
+    /// The periodic chores (purge, quality scoring), run while this node leads them.
+    chores: JoinHandle<()>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), BotError>>,
     ticker: JoinHandle<()>,
-    /// Scores conversations for quality as they end.
-    sweeper: JoinHandle<()>,
     metrics_task: Option<JoinHandle<()>>,
     telegram: Option<crate::telegram::Running>,
+    cluster: crate::cluster::Running,
+    lifecycle: Arc<crate::http::Lifecycle>,
+    /// How long `/readyz` says "draining" before the sockets close (with other nodes only).
+    drain: std::time::Duration,
 }
 
 impl Running {
-    /// Stops accepting, lets requests in flight finish, and waits.
+    /// Drains and stops: `/readyz` answers 503 (for `KOMEK_DRAIN_SECONDS` when other nodes can take
+    /// the traffic), live sockets close so their clients reconnect elsewhere, the listener stops
+    /// accepting and requests in flight (turns) finish; then the jobs this node led go to others.
     pub async fn shutdown(self) -> Result<(), BotError> {
+        self.lifecycle.drain();
+        if !self.drain.is_zero() {
+            tracing::info!(seconds = self.drain.as_secs(), "draining: /readyz says 503");
+            tokio::time::sleep(self.drain).await;
+        }
+        self.lifecycle.close_sockets();
         let _ = self.stop.send(());
         self.ticker.abort();
-        self.purge.abort();
-        self.sweeper.abort();
+        self.chores.abort();
         if let Some(t) = self.metrics_task {
             t.abort();
         }
         if let Some(t) = self.telegram {
             t.shutdown().await;
         }
-        self.task.await?
+        let served = self.task.await;
+        self.cluster.leave().await;
+        served?
+    }
+
+    /// Whether this node polls Telegram now (one node of a database does).
+    pub fn polls_telegram(&self) -> bool {
+        *self.cluster.polling.leading.borrow()
+    }
+
+    /// The node's way out (tests check `/readyz` while draining).
+    pub fn lifecycle(&self) -> Arc<crate::http::Lifecycle> {
+        self.lifecycle.clone()
     }
 }
 
@@ -114,14 +136,20 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
     let dialogue = Arc::new(Dialogue { responses, script, backoffice: backoffice.clone(), phrases });
     let nlu = Arc::new(nlu);
     let quality = crate::quality::Quality::load(&paths.root, nlu.clone())?;
+    let node = crate::cluster::Node::new(config.node_id.as_deref(), &config.database_url);
     let chat = Arc::new(
         Chat::new(store.clone(), nlu.clone(), dialogue, handoff, config.rate_burst, config.rate_per_second)
-            .with_queue_updates(config.queue_update_seconds),
+            .with_queue_updates(config.queue_update_seconds)
+            .on_node(node),
     );
+    let cluster = crate::cluster::start(chat.clone(), &config.database_url).await?;
     // Waiting times tick and offers to one agent expire: agents' queues are re-sent now and then;
     // waiting customers are told of changes that came too soon after their last update.
+    // Every node re-sends its own consoles their queues; telling waiting customers is a chore of
+    // the node that leads them.
     let ticker = {
         let chat = chat.clone();
+        let leading = cluster.chores.leading.clone();
         let waiting_every = std::time::Duration::from_secs((config.queue_update_seconds / 6).clamp(1, 10));
         tokio::spawn(async move {
             let mut agents_every = tokio::time::interval(QUEUE_REFRESH);
@@ -130,7 +158,9 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
                 tokio::select! {
                     _ = agents_every.tick() => chat.refresh_queues().await,
                     _ = waiting_every.tick() => {
-                        chat.tell_waiting().await;
+                        if *leading.borrow() {
+                            chat.tell_waiting().await;
+                        }
                     }
                 }
             }
@@ -152,6 +182,7 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         }
         None => (None, None),
     };
+    let lifecycle = Arc::new(crate::http::Lifecycle::default());
     let app = router(AppState {
         store,
         chat: chat.clone(),
@@ -166,9 +197,10 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
         trusted_proxy_header: trusted_proxy_header(config)?,
         telegram: telegram.clone(),
         quality: quality.clone(),
+        lifecycle: lifecycle.clone(),
     });
     let telegram = match telegram {
-        Some(t) => Some(crate::telegram::start(t, chat.clone()).await?),
+        Some(t) => Some(crate::telegram::start(t, chat.clone(), cluster.polling.leading.clone()).await?),
         None => None,
     };
     let (stop, stopped) = oneshot::channel::<()>();
@@ -181,9 +213,15 @@ pub async fn start(config: &Config) -> Result<Running, BotError> {
             .map_err(|source| BotError::Io { path: addr.to_string(), source })
     });
     tracing::info!(%addr, "komek is listening");
-    let purge = crate::purge::spawn(chat.clone(), config.purge());
-    let sweeper = quality.spawn_sweeper(running_store.clone(), std::time::Duration::from_secs(config.quality_sweep_seconds));
-    Ok(Running { addr, store: running_store, hub, chat, metrics_addr, purge, stop, task, ticker, sweeper, metrics_task, telegram })
+    let chores = {
+        let (chat, store, settings) = (chat.clone(), running_store.clone(), config.purge());
+        let sweep_every = std::time::Duration::from_secs(config.quality_sweep_seconds);
+        crate::cluster::while_leading(cluster.chores.leading.clone(), move || {
+            vec![crate::purge::spawn(chat.clone(), settings), quality.clone().spawn_sweeper(store.clone(), sweep_every)]
+        })
+    };
+    let drain = if chat.node.shared { std::time::Duration::from_secs(config.drain_seconds) } else { std::time::Duration::ZERO };
+    Ok(Running { addr, store: running_store, hub, chat, metrics_addr, chores, stop, task, ticker, metrics_task, telegram, cluster, lifecycle, drain })
 }
 
 /// The metrics-only listener; it stops with the process (nothing in flight there needs waiting for).

@@ -15,8 +15,9 @@ use crate::texts::BriefTexts;
 const QUOTE_CHARS: usize = 160;
 /// Bot answers and emotion points kept in a brief.
 const KEEP_LAST: usize = 10;
-/// Intents that say nothing about what the customer wants.
-const SMALL_TALK: &[&str] = &["greeting", "goodbye", "thanks", "language_change"];
+/// Intents that say nothing about what the customer wants (nor carry a need the quality scorecard
+/// judges).
+pub(crate) const SMALL_TALK: &[&str] = &["greeting", "goodbye", "thanks", "language_change"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBrief {

@@ -458,3 +458,78 @@ impl ShownMessage {
         self.role.as_deref() == Some(role)
     }
 }
+
+// ---------- the agent console ----------
+
+/// `shown(css)`: whether the element `css` is displayed, as a function for longer scripts.
+pub const IS_DISPLAYED_FN: &str = "const shown = (css) => { const e = document.querySelector(css); if (!e) return false; \
+                                   const r = e.getBoundingClientRect(); const s = getComputedStyle(e); \
+                                   return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };";
+
+/// Whether the element `css` is displayed.
+pub async fn is_displayed(browser: &Browser, css: &str) -> bool {
+    browser.execute(&format!("{IS_DISPLAYED_FN} return shown(arguments[0]);"), vec![json!(css)]).await == json!(true)
+}
+
+/// Opens the console and waits for the login form.
+pub async fn open_console(browser: &Browser, service: &crate::TestService) {
+    browser.goto(&service.url("/console")).await;
+    browser.wait_for("#login-form", WAIT).await;
+}
+
+/// Fills the console's login form and submits it with its button.
+pub async fn submit_login(browser: &Browser, username: &str, password: &str) {
+    let user = browser.find("#username").await;
+    user.clear().await;
+    user.send_keys(username).await;
+    let pass = browser.find("#password").await;
+    pass.clear().await;
+    pass.send_keys(password).await;
+    browser.find("#login-form button[type=\"submit\"]").await.click().await;
+}
+
+/// Waits until the console is shown for `username` with its WebSocket connected.
+pub async fn wait_logged_in(browser: &Browser, username: &str) {
+    browser
+        .wait_js(
+            &format!("#console to be shown with data-agent={username:?} and data-connected=\"true\""),
+            WAIT,
+            &format!(
+                "{IS_DISPLAYED_FN} const c = document.querySelector('#console'); \
+                 return shown('#console') && !shown('#login-form') && c.getAttribute('data-agent') === arguments[0] \
+                        && c.getAttribute('data-connected') === 'true';"
+            ),
+            vec![json!(username)],
+        )
+        .await;
+}
+
+/// Opens the console and signs in as `username` (with the test agents' password), connected.
+pub async fn log_in(browser: &Browser, service: &crate::TestService, username: &str) {
+    open_console(browser, service).await;
+    submit_login(browser, username, crate::agent::PASSWORD).await;
+    wait_logged_in(browser, username).await;
+}
+
+/// The console's UI strings in `lang` (`models/content/console/LANG.toml`), as the page shows them.
+pub fn ui_strings(lang: &str) -> std::collections::HashMap<String, String> {
+    let path = crate::models_dir().join(format!("content/console/{lang}.toml"));
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(&path).expect("console strings")).expect("TOML");
+    file["ui"].as_table().expect("[ui]").iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
+}
+
+/// Picks `lang` in the console's language menu and waits until the page is shown in it.
+pub async fn set_ui_language(browser: &Browser, lang: &str) {
+    browser
+        .execute("const s = document.querySelector('#lang'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));", vec![json!(lang)])
+        .await;
+    let title = ui_strings(lang)["app_title"].clone();
+    browser
+        .wait_js(
+            &format!("the console in {lang}"),
+            WAIT,
+            "return document.documentElement.lang === arguments[0] && document.querySelector('.brand-sub').textContent === arguments[1];",
+            vec![json!(lang), json!(title)],
+        )
+        .await;
+}

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod agent;
 pub mod chat;
+pub mod cluster;
 pub mod fake_telegram;
 pub mod hostile;
 pub mod journeys;

@@ -15,6 +15,7 @@ import { CHANNELS, CRITERIA, langBadge, channelLabel, criterionLabel, effortReas
 import { stored, store } from './storage.js';
 import { isSupervisor } from './session.js';
 import { view, renderMode, registerPanel, leavePanels } from './view.js';
+import { closePanel, resetPanel } from './panel.js';
 import { renderTranscript } from './transcript.js';
 import { trendChart } from './charts.js';
 
@@ -97,21 +98,17 @@ function leaveQuality() {
 }
 
 function closeQuality() {
-  const was = view.qualityOpen;
-  leaveQuality();
-  renderMode();
-  if (was && !ui.qualityToggle.hidden) ui.qualityToggle.focus({ preventScroll: true });
+  closePanel(view.qualityOpen, leaveQuality, ui.qualityToggle);
 }
 
 // The session ended: nothing of it stays (the agent filter's names, the export included).
 export function resetQuality() {
-  leaveQuality();
-  data = null; dataKey = ''; loadedAt = 0; errorKey = null; detail = null; exportStatus = null;
-  filters = { days: filters.days, criterion: '', agent: '', language: '', channel: '' };
-  agentNames.clear();
-  forgetExport();
-  renderQualityAccess();
-  renderQuality();
+  resetPanel(leaveQuality, () => {
+    data = null; dataKey = ''; loadedAt = 0; errorKey = null; detail = null; exportStatus = null;
+    filters = { days: filters.days, criterion: '', agent: '', language: '', channel: '' };
+    agentNames.clear();
+    forgetExport();
+  }, renderQualityAccess, renderQuality);
 }
 
 // ---------- filters ----------

@@ -14,6 +14,7 @@ import { stored, store } from './storage.js';
 import { isSupervisor } from './session.js';
 import { setNotice } from './notice.js';
 import { view, renderMode, registerPanel, leavePanels } from './view.js';
+import { closePanel, resetPanel } from './panel.js';
 import { trendChart } from './charts.js';
 
 const POLL_MS = 60000;        // the panel refreshes this often while it is open
@@ -117,18 +118,12 @@ export function leaveReports() {
 }
 
 export function closeReports() {
-  const was = view.reportsOpen;
-  leaveReports();
-  renderMode();
-  if (was && !ui.reportsToggle.hidden) ui.reportsToggle.focus({ preventScroll: true });
+  closePanel(view.reportsOpen, leaveReports, ui.reportsToggle);
 }
 
 // The session ended: nothing of it stays.
 export function resetReports() {
-  leaveReports();
-  denied = false; data = null; dataDays = 0; loadedAt = 0; errorKey = null;
-  renderReportsAccess();
-  renderReports();
+  resetPanel(leaveReports, () => { denied = false; data = null; dataDays = 0; loadedAt = 0; errorKey = null; }, renderReportsAccess, renderReports);
 }
 
 // Polling pauses in a hidden tab; catch up when it is shown again.

@@ -25,6 +25,10 @@ impl Chat {
     /// Claims a queued handoff: the conversation is the agent's, the bot falls silent, the customer
     /// is told who joined.
     pub async fn claim(&self, agent: &Agent, handoff_id: &str) -> Result<ConversationDetail, BotError> {
+        self.again(|| self.claim_once(agent, handoff_id)).await
+    }
+
+    async fn claim_once(&self, agent: &Agent, handoff_id: &str) -> Result<ConversationDetail, BotError> {
         let row = self.store.handoff(handoff_id).await?.ok_or(BotError::NotFound("no such handoff"))?;
         if row.status != HandoffStatus::Queued {
             return Err(Conflict::AlreadyClaimed.into());
@@ -48,7 +52,9 @@ impl Chat {
             Ok((after, _)) => *guard = Some(after),
             Err(e) => {
                 // A colleague's claim won the race in the database: nothing of ours was written.
-                *guard = Some(memory);
+                if !e.is_stale() {
+                    *guard = Some(memory);
+                }
                 return Err(e);
             }
         }
@@ -67,6 +73,10 @@ impl Chat {
 
     /// An agent's message to the customer, delivered to the customer's channel.
     pub async fn agent_message(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<Message, BotError> {
+        self.again(|| self.agent_message_once(agent, conversation_id, text)).await
+    }
+
+    async fn agent_message_once(&self, agent: &Agent, conversation_id: &str, text: &str) -> Result<Message, BotError> {
         let (slot, conv) = self.authorized(agent, conversation_id, Action::Reply).await?;
         let mut guard = slot.lock().await;
         let memory = self.conversation_memory(&mut guard, &conv).await?;
@@ -83,7 +93,9 @@ impl Chat {
         let (after, mut outcome) = match self.commit(unit).await {
             Ok(done) => done,
             Err(e) => {
-                *guard = Some(memory);
+                if !e.is_stale() {
+                    *guard = Some(memory);
+                }
                 return Err(e);
             }
         };
@@ -111,6 +123,10 @@ impl Chat {
 
     /// Hands the conversation back to the bot or ends it (with the survey).
     pub async fn agent_finish(&self, agent: &Agent, conversation_id: &str, how: Finish) -> Result<ConvState, BotError> {
+        self.again(|| self.agent_finish_once(agent, conversation_id, how)).await
+    }
+
+    async fn agent_finish_once(&self, agent: &Agent, conversation_id: &str, how: Finish) -> Result<ConvState, BotError> {
         let (slot, conv) = self.authorized(agent, conversation_id, Action::Finish).await?;
         let mut guard = slot.lock().await;
         let memory = self.conversation_memory(&mut guard, &conv).await?;
@@ -140,7 +156,9 @@ impl Chat {
         let (after, outcome) = match self.commit(unit).await {
             Ok(done) => done,
             Err(e) => {
-                *guard = Some(memory);
+                if !e.is_stale() {
+                    *guard = Some(memory);
+                }
                 return Err(e);
             }
         };

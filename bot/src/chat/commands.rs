@@ -166,6 +166,10 @@ impl Chat {
     }
 
     async fn tell_session(&self, notice: &LinkNotice) -> Result<(), BotError> {
+        self.again(|| self.tell_session_once(notice)).await
+    }
+
+    async fn tell_session_once(&self, notice: &LinkNotice) -> Result<(), BotError> {
         let Some(conv) = self.store.current_conversation_of_session(&notice.session_id).await? else { return Ok(()) };
         let slot = self.slot(&conv.customer_id);
         let mut guard = slot.lock().await;

@@ -38,6 +38,14 @@ impl Hub {
         self.len() == 0
     }
 
+    /// The same frame to every open channel (e.g. "re-read what you missed").
+    pub fn publish_all(&self, frame: Arc<str>) {
+        let channels = self.channels.lock().expect("hub lock");
+        for tx in channels.values() {
+            let _ = tx.send(frame.clone());
+        }
+    }
+
     pub fn publish(&self, address: &str, frame: Arc<str>) {
         let mut channels = self.channels.lock().expect("hub lock");
         if let Some(tx) = channels.get(address)

@@ -64,6 +64,9 @@ const ORDER_LOOKUPS_PER_SECOND: f64 = 1.0 / 600.0;
 /// The reply when that limit is reached.
 pub(crate) const ORDERS_LIMITED: &str = "orders_limited";
 
+/// Times a unit of work is decided again after another node wrote to the customer meanwhile.
+const STALE_RETRIES: usize = 8;
+
 /// One customer's cached memory, locked for the whole of a turn so their messages (from every
 /// channel, after linking) are handled in the order they arrive.
 type Slot = Arc<tokio::sync::Mutex<Option<Memory>>>;
@@ -84,7 +87,8 @@ pub struct Chat {
     typing_limits: RateLimiter,
     default_lang: Lang,
     slots: Mutex<HashMap<String, Slot>>,
-    sessions: Mutex<HashMap<String, SessionRow>>,
+    /// Session rows by id, with when they were read.
+    sessions: Mutex<HashMap<String, (SessionRow, i64)>>,
     /// Open agent WebSockets per agent id: who is online.
     presence: Mutex<HashMap<String, usize>>,
     /// A waiting customer is told about a change in the queue at most once in this many ms.
@@ -93,6 +97,12 @@ pub struct Chat {
     /// told in a message (a cache of the log's `queue_told` events).
     queue_pushed: Mutex<HashMap<String, QueueInfo>>,
     queue_told: Mutex<HashMap<String, (QueueInfo, i64)>>,
+    /// This process among the nodes of its database.
+    pub node: crate::cluster::Node,
+    /// This node's consoles opened or closed: its presence row is written again.
+    pub(crate) presence_dirty: tokio::sync::Notify,
+    /// Another node changed the queue: this node's consoles get theirs again.
+    pub(crate) queue_heard: tokio::sync::Notify,
 }
 
 /// The handoff policy and the brief's words per language, from `models/content`.
@@ -121,7 +131,38 @@ impl Chat {
             queue_update_ms: 60_000,
             queue_pushed: Mutex::new(HashMap::new()),
             queue_told: Mutex::new(HashMap::new()),
+            node: crate::cluster::Node { id: "local".into(), shared: false },
+            presence_dirty: tokio::sync::Notify::new(),
+            queue_heard: tokio::sync::Notify::new(),
         }
+    }
+
+    /// The node this chat runs on (shared with other nodes when its database is PostgreSQL).
+    pub fn on_node(mut self, node: crate::cluster::Node) -> Self {
+        self.node = node;
+        self
+    }
+
+    /// What another node told this one.
+    pub(crate) fn heard(&self, notice: crate::cluster::Notice) {
+        use crate::cluster::Notice;
+        match notice {
+            Notice::Frame { to, frame } => self.live.hub.publish(&to, Arc::from(frame)),
+            Notice::Outbox => self.live.outbox_wake.notify_one(),
+            Notice::Queue => self.queue_heard.notify_one(),
+            Notice::Presence => self.presence_heard(),
+            Notice::Evict { customers, sessions } => self.evict_here(&customers, &sessions),
+            Notice::Stored { .. } => {}
+        }
+    }
+
+    /// This node may have missed notices (its listening connection was lost): cached sessions are
+    /// read again, and every live client re-reads what it has not seen.
+    pub(crate) fn caught_up_after_gap(&self) {
+        self.sessions.lock().expect("session cache").clear();
+        self.live.hub.publish_all(Arc::from(r#"{"type":"resync"}"#));
+        self.queue_heard.notify_one();
+        self.live.outbox_wake.notify_one();
     }
 
     /// Tells waiting customers about a change in the queue at most once in `seconds`.
@@ -134,6 +175,7 @@ impl Chat {
     /// their queues and waiting customers where they stand.
     /// Returns where every waiting handoff now stands.
     pub async fn queue_changed(&self) -> HashMap<String, QueueInfo> {
+        self.live.bus.send(crate::cluster::Notice::Queue);
         self.refresh_queues().await;
         self.tell_waiting().await
     }
@@ -171,11 +213,14 @@ impl Chat {
 
     /// Rebuilds a conversation's memory from the log.
     async fn load_memory(&self, conv: &ConversationRow) -> Result<Memory, BotError> {
+        // Before the log: the memory is then at least as current as the count it carries.
+        let seq = self.store.turn_seq(&conv.customer_id).await?;
         let facts = self.store.customer_facts(&conv.customer_id).await?;
         let events = self.store.conversation_events(&conv.id).await?;
         let past = self.store.past_contacts(&conv.customer_id, &conv.id, conv.created_at - PAST_CONTACT_WINDOW_MS).await?;
         let mut memory = Memory::rebuild(conv, self.default_lang, &facts, &events, past);
         memory.customer = self.store.customer_info(&conv.customer_id).await?;
+        memory.seq = seq;
         Ok(memory)
     }
 
@@ -183,6 +228,26 @@ impl Chat {
     async fn is_current(&self, conv: &ConversationRow) -> Result<bool, BotError> {
         let Some(session_id) = &conv.session_id else { return Ok(true) };
         Ok(self.store.current_conversation_of_session(session_id).await?.is_some_and(|c| c.id == conv.id))
+    }
+
+    /// Runs `once` (which locks the customer, reads their memory, decides and commits) again while it
+    /// loses to a write made meanwhile by another node: each try re-reads the log, so two nodes'
+    /// units on one customer are applied one after the other, each decided on what the other did.
+    pub(crate) async fn again<T, F, Fut>(&self, mut once: F) -> Result<T, BotError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, BotError>>,
+    {
+        let mut tries = 0;
+        loop {
+            match once().await {
+                Err(e) if e.is_stale() && tries < STALE_RETRIES => {
+                    tries += 1;
+                    tracing::debug!(tries, "the customer's conversation changed meanwhile; deciding again");
+                }
+                done => return done,
+            }
+        }
     }
 
     fn slot(&self, customer_id: &str) -> Slot {

@@ -1,7 +1,7 @@
 //! The agents' side of live work: who is online, the queue each agent sees (in the order to take
 //! it), and live frames to agents' consoles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use komek_handoff::queue::{AgentLoad, Standing, Waiting, order_for};
@@ -25,7 +25,11 @@ impl Chat {
     /// Every agent with their load, online or not.
     pub(super) async fn agent_loads(&self) -> Result<Vec<(Agent, AgentLoad)>, BotError> {
         let active = self.store.active_counts().await?;
-        let online: HashMap<String, usize> = self.presence.lock().expect("presence").clone();
+        let mut online: HashSet<String> = self.presence.lock().expect("presence").iter().filter(|(_, n)| **n > 0).map(|(id, _)| id.clone()).collect();
+        if self.node.shared {
+            // Consoles open on the other nodes (this node's count even before its row is written).
+            online.extend(self.store.online_agents(now_ms() - crate::cluster::PRESENCE_TTL_MS).await?);
+        }
         Ok(self
             .store
             .agents()
@@ -36,7 +40,7 @@ impl Chat {
                 let load = AgentLoad {
                     id: agent.id.clone(),
                     languages: agent.languages.clone(),
-                    online: online.get(&agent.id).is_some_and(|n| *n > 0),
+                    online: online.contains(&agent.id),
                     active: active.get(&agent.id).copied().unwrap_or(0),
                     capacity: agent.capacity,
                 };
@@ -54,6 +58,7 @@ impl Chat {
 
     /// An agent's live socket opened or closed.
     pub fn agent_online(&self, agent_id: &str, online: bool) {
+        self.presence_dirty.notify_one();
         let mut presence = self.presence.lock().expect("presence");
         let n = presence.entry(agent_id.to_string()).or_insert(0);
         if online {
@@ -74,8 +79,27 @@ impl Chat {
     pub fn presence_changed(&self) {
         let online: Vec<String> = self.presence.lock().expect("presence").iter().filter(|(_, n)| **n > 0).map(|(id, _)| id.clone()).collect();
         for id in online {
-            self.tell_agent(&id, json!({"type": "presence"}));
+            self.tell_agent_here(&id, json!({"type": "presence"}));
         }
+        self.live.bus.send(crate::cluster::Notice::Presence);
+    }
+
+    /// This node's open consoles: agent id → sockets.
+    pub fn local_presence(&self) -> HashMap<String, usize> {
+        self.presence.lock().expect("presence").clone()
+    }
+
+    /// Another node said presence changed: this node's consoles are told.
+    pub(crate) fn presence_heard(&self) {
+        let online: Vec<String> = self.presence.lock().expect("presence").iter().filter(|(_, n)| **n > 0).map(|(id, _)| id.clone()).collect();
+        for id in online {
+            self.tell_agent_here(&id, json!({"type": "presence"}));
+        }
+    }
+
+    /// A frame for the agent's consoles on this node only (each node tells its own).
+    fn tell_agent_here(&self, agent_id: &str, frame: serde_json::Value) {
+        self.live.hub.publish(&agent_address(agent_id), Arc::from(frame.to_string()));
     }
 
     pub fn agent_events(&self, agent_id: &str) -> tokio::sync::broadcast::Receiver<Arc<str>> {
@@ -83,7 +107,7 @@ impl Chat {
     }
 
     pub(super) fn tell_agent(&self, agent_id: &str, frame: serde_json::Value) {
-        self.live.hub.publish(&agent_address(agent_id), Arc::from(frame.to_string()));
+        self.live.publish(&agent_address(agent_id), Arc::from(frame.to_string()));
     }
 
     /// Sends every online agent their queue.
@@ -101,7 +125,8 @@ impl Chat {
         for row in agents.iter().filter(|a| online.contains(&a.id)) {
             let agent = Agent::from(row);
             let queue = queue_view(&agent, &rows, &active, now);
-            self.tell_agent(&agent.id, json!({"type": "queue", "handoffs": queue}));
+            // Every node sends the queue to the consoles open on it.
+            self.tell_agent_here(&agent.id, json!({"type": "queue", "handoffs": queue}));
         }
     }
 

@@ -9,6 +9,7 @@ use komek_nlu::lang::{ConversationLanguage, LanguageHint, Switch};
 use super::{Chat, MAX_CACHED_SESSIONS, Unit, locale_lang};
 use crate::channel::Channel;
 use crate::clock::now_ms;
+use crate::cluster::Notice;
 use crate::error::BotError;
 use crate::events::{ConvState, Event, EventBody, Message};
 use crate::secrets::{new_id, new_token, same, token_hash};
@@ -34,6 +35,9 @@ pub enum Access {
     UnknownSession,
     WrongToken,
 }
+
+/// How long a cached session row is trusted when other nodes share the database.
+const SHARED_SESSION_CACHE_MS: i64 = 30_000;
 
 /// The writes that start a customer with a session on `channel` and their first conversation.
 struct Start<'a> {
@@ -115,7 +119,12 @@ impl Chat {
     }
 
     async fn cached_session(&self, id: &str) -> Result<Option<SessionRow>, BotError> {
-        if let Some(s) = self.sessions.lock().expect("session cache").get(id).cloned() {
+        let now = now_ms();
+        if let Some((s, at)) = self.sessions.lock().expect("session cache").get(id).cloned()
+            // With other nodes, a row cached just before another node's erase could outlive the
+            // notice that evicts it: such rows are read again after a while.
+            && (!self.node.shared || now - at < SHARED_SESSION_CACHE_MS)
+        {
             return Ok(Some(s));
         }
         let Some(s) = self.store.session(id).await? else { return Ok(None) };
@@ -123,7 +132,7 @@ impl Chat {
         if cache.len() >= MAX_CACHED_SESSIONS {
             cache.clear();
         }
-        cache.insert(s.id.clone(), s.clone());
+        cache.insert(s.id.clone(), (s.clone(), now));
         Ok(Some(s))
     }
 
@@ -145,13 +154,27 @@ impl Chat {
 
     /// A session erased or purged: its cached row goes.
     pub fn forget_session(&self, session_id: &str) {
-        self.sessions.lock().expect("session cache").remove(session_id);
+        self.evict_here(&[], &[session_id.to_string()]);
+        self.live.bus.send(Notice::Evict { customers: Vec::new(), sessions: vec![session_id.to_string()] });
     }
 
     /// After channels were linked: cached sessions of the customer are re-read from the store on
     /// next use (their customer changed). Their memory needs nothing: it is keyed by conversation.
     pub(super) fn forget_customer(&self, customer_id: &str) {
-        self.sessions.lock().expect("session cache").retain(|_, s| s.customer_id != customer_id);
+        self.evict_here(&[customer_id.to_string()], &[]);
+        self.live.bus.send(Notice::Evict { customers: vec![customer_id.to_string()], sessions: Vec::new() });
+    }
+
+    /// Drops this node's cached sessions of `customers` and `sessions` (memory needs nothing: a unit
+    /// decided on memory older than a link or an erase does not commit).
+    pub(super) fn evict_here(&self, customers: &[String], sessions: &[String]) {
+        let mut cache = self.sessions.lock().expect("session cache");
+        for id in sessions {
+            cache.remove(id);
+        }
+        if !customers.is_empty() {
+            cache.retain(|_, (s, _)| !customers.contains(&s.customer_id));
+        }
     }
 
     /// The session's messages after `after`, and its current state.
@@ -170,6 +193,10 @@ impl Chat {
 
     /// The customer picked a language (the widget's language menu).
     pub async fn pick_language(&self, session: &SessionRow, lang: Lang) -> Result<(), BotError> {
+        self.again(|| self.pick_language_once(session, lang)).await
+    }
+
+    async fn pick_language_once(&self, session: &SessionRow, lang: Lang) -> Result<(), BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
         let memory = self.session_memory(&mut guard, session).await?;

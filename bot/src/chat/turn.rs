@@ -14,6 +14,7 @@ use crate::secrets::new_id;
 use crate::store::{ConversationRow, ConversationWrite, HandoffStatus, HandoffWrite, SessionRow, Write};
 
 /// A customer's message as it arrives from a channel.
+#[derive(Clone)]
 pub struct Incoming<'a> {
     pub text: &'a str,
     pub button: Option<&'a str>,
@@ -32,6 +33,10 @@ impl Chat {
     /// A customer's message from any channel. `extra` writes commit atomically with it (e.g. taking
     /// a Telegram update once); if one of them conflicts, nothing of the turn is written.
     pub async fn turn(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        self.again(|| self.turn_once(session, incoming.clone(), extra.clone())).await
+    }
+
+    async fn turn_once(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
         let memory = self.session_memory(&mut guard, session).await?;
@@ -200,6 +205,10 @@ impl Chat {
     /// A message over the rate limit from a channel that cannot be told "429" (Telegram): kept in
     /// the log (and shown to an agent who has the conversation), but not answered.
     pub async fn record_only(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
+        self.again(|| self.record_only_once(session, incoming.clone(), extra.clone())).await
+    }
+
+    async fn record_only_once(&self, session: &SessionRow, incoming: Incoming<'_>, extra: Vec<Write>) -> Result<TurnOutcome, BotError> {
         let slot = self.slot(&session.customer_id);
         let mut guard = slot.lock().await;
         let memory = self.session_memory(&mut guard, session).await?;

@@ -7,7 +7,7 @@ use super::Chat;
 use crate::dialogue::Memory;
 use crate::error::BotError;
 use crate::events::{ConvState, Event, EventBody, Message};
-use crate::store::{ConversationWrite, Write};
+use crate::store::{ConversationWrite, CustomerWrite, Write};
 
 pub(crate) struct Unit {
     /// The memory after every event recorded so far.
@@ -73,8 +73,10 @@ impl Chat {
     /// Writes a unit of work with the deliveries its channel needs, atomically, then pushes the new
     /// messages to the customer's live clients. Returns the memory after it.
     pub(crate) async fn commit(&self, unit: Unit) -> Result<(Memory, TurnOutcome), BotError> {
-        let Unit { memory, bodies, actors, mut writes, now, .. } = unit;
+        let Unit { mut memory, bodies, actors, mut writes, now, .. } = unit;
         let conversation_id = memory.conversation_id.clone();
+        // Only on the memory it was decided on (another node may have written since).
+        writes.insert(0, CustomerWrite::Turn { customer_id: memory.customer_id.clone(), seq: memory.seq }.into());
         if let Some(session) = &memory.session_id {
             writes.extend(memory.channel.deliveries(session, &bodies, now));
         }
@@ -92,6 +94,7 @@ impl Chat {
             _ => None,
         });
         let ids = self.store.writer.write(writes).await?;
+        memory.seq += 1;
         let messages: Vec<Message> = ids[first_event..]
             .iter()
             .zip(bodies.into_iter().zip(actors))

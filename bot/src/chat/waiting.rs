@@ -118,7 +118,7 @@ impl Chat {
             let told = self.queue_told.lock().expect("queue told").get(&row.id).copied();
             let due = told.is_none_or(|(t, at)| info.differs_materially(&t) && now - at >= self.queue_update_ms);
             if due {
-                self.update_waiting(row, info).await?;
+                self.again(|| self.update_waiting(row, info)).await?;
             } else if self.queue_pushed.lock().expect("queue pushed").get(&row.id) != Some(&info) {
                 self.push_standing(row, info).await?;
             }

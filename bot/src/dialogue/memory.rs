@@ -55,25 +55,17 @@ pub struct Memory {
     pub customer: CustomerInfo,
     /// What the customer was last told about the queue while waiting, and when.
     pub queue_told: Option<(QueueInfo, i64)>,
+    /// The customer's count of units of work when this memory was read (see `CustomerWrite::Turn`).
+    pub seq: i64,
 }
 
-/// Reply keys that mean the bot did not understand or could not help.
-pub const MISS_KEYS: &[&str] = &["oos", "oos_again", "not_helpful", "followup_more"];
+/// Reply keys that mean the bot did not understand or could not help, and reply key prefixes that
+/// answer a request (rather than ask, greet or fail): one list with the quality scorecard's.
+pub use komek_handoff::quality::{MISS_KEYS, RESOLVING_KEYS};
+
 /// Reply keys that neither count as a miss nor break a run of misses: the bot acknowledges, asks
 /// what was meant, or says which languages it speaks.
 const NEUTRAL_KEYS: &[&str] = &["ack", "withdrawn", "clarify", "clarify_noise", "unsupported_language"];
-/// Reply key prefixes that answer a request (rather than ask, greet or fail).
-pub const RESOLVING_KEYS: &[&str] = &[
-    "order_status.",
-    "refund_status.",
-    "return_request.started",
-    "change_address.done",
-    "notify_me.subscribed",
-    "delivery_info",
-    "payment_methods",
-    "store_hours",
-    "account_help",
-];
 
 impl Memory {
     pub fn new(conversation: &ConversationRow, default_lang: Lang) -> Self {
@@ -101,6 +93,7 @@ impl Memory {
             escalation: None,
             customer: CustomerInfo { id: conversation.customer_id.clone(), ..Default::default() },
             queue_told: None,
+            seq: 0,
         }
     }
 
@@ -229,6 +222,7 @@ impl Memory {
         next.customer = self.customer.clone();
         next.past = self.past.clone();
         next.past.push(self.as_past_contact());
+        next.seq = self.seq;
         next
     }
 

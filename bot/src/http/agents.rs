@@ -204,7 +204,7 @@ async fn live(state: AppState, agent: Agent, token: String, socket: WebSocket) {
     state.chat.tell_waiting().await;
     let handoffs = state.chat.queue_for(&agent).await.unwrap_or_default();
     let first = json!({"type": "queue", "handoffs": handoffs}).to_string();
-    super::live::pump(socket, events, Some(first), |text| {
+    super::live::pump(socket, events, Some(first), state.lifecycle.closing(), |text| {
         let (state, agent) = (state.clone(), agent.clone());
         async move {
             if let Ok(frame) = serde_json::from_str::<serde_json::Value>(&text)

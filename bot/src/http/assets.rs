@@ -51,6 +51,7 @@ const CONSOLE_MODULES: &[(&str, &str)] = &[
     ("/console/live.js", include_str!("../../assets/console/live.js")),
     ("/console/my-conversations.js", include_str!("../../assets/console/my-conversations.js")),
     ("/console/notice.js", include_str!("../../assets/console/notice.js")),
+    ("/console/panel.js", include_str!("../../assets/console/panel.js")),
     ("/console/preview.js", include_str!("../../assets/console/preview.js")),
     ("/console/quality.js", include_str!("../../assets/console/quality.js")),
     ("/console/queue.js", include_str!("../../assets/console/queue.js")),

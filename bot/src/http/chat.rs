@@ -173,7 +173,7 @@ async fn session_lives(state: &AppState, session: &SessionRow) -> bool {
 async fn live(state: AppState, address: IpAddr, session: SessionRow, socket: WebSocket) {
     let events = state.chat.hub().subscribe(&session.id);
     state.metrics.ws_connected.inc();
-    super::live::pump(socket, events, None, |text| {
+    super::live::pump(socket, events, None, state.lifecycle.closing(), |text| {
         let (state, session) = (state.clone(), session.clone());
         async move {
             let e = ws_message(&state, address, &session, &text).await.err()?;

@@ -46,7 +46,11 @@ fn prometheus(metrics: &Metrics) -> Response {
 
 /// Ready when the database answers and the models answer a parse (they load before the listener
 /// opens, so this checks they still work, e.g. after a bad content reload).
+/// A draining node is not ready whatever else holds: the load balancer sends its traffic elsewhere.
 async fn readyz(State(state): State<AppState>) -> Response {
+    if state.lifecycle.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "draining", "node": state.chat.node.id}))).into_response();
+    }
     let database = state.store.ping().await;
     let nlu = state.chat.nlu.clone();
     let models = tokio::task::spawn_blocking(move || !nlu.parse("ok", None).ranking.is_empty()).await.unwrap_or(false);
@@ -55,6 +59,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
         "status": if database && models { "ready" } else { "not_ready" },
         "database": word(database, "unreachable"),
         "models": word(models, "failing"),
+        "node": state.chat.node.id,
     });
     let status = if database && models { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body)).into_response()

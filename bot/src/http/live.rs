@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::chat::hub::outgoing;
 
@@ -18,11 +18,22 @@ use crate::chat::hub::outgoing;
 pub const RECHECK: Duration = Duration::from_secs(2);
 /// The close code of a socket whose credential ended (4000–4999: the application's own).
 pub const ENDED: u16 = 4001;
+/// The close code when the node stops (RFC 6455 "service restart": the client may reconnect).
+pub const RESTART: u16 = 1012;
 
 /// Pumps until either side ends: `first` (if any) is sent at once, then every hub frame; each text
 /// frame from the client goes to `on_text`, and what it returns (an error frame) is sent back.
 /// `still_valid` is asked every [`RECHECK`]; `false` closes the socket with [`ENDED`].
-pub async fn pump<F, Fut, V, VFut>(socket: WebSocket, mut events: broadcast::Receiver<Arc<str>>, first: Option<String>, mut on_text: F, mut still_valid: V)
+/// `closing` turning true (the node stops) closes it with [`RESTART`], so the client reconnects to
+/// another node.
+pub async fn pump<F, Fut, V, VFut>(
+    socket: WebSocket,
+    mut events: broadcast::Receiver<Arc<str>>,
+    first: Option<String>,
+    mut closing: watch::Receiver<bool>,
+    mut on_text: F,
+    mut still_valid: V,
+)
 where
     F: FnMut(String) -> Fut,
     Fut: Future<Output = Option<String>>,
@@ -35,10 +46,21 @@ where
     {
         return;
     }
+    if *closing.borrow() {
+        let _ = tx.send(WsMessage::Close(Some(restart()))).await;
+        return;
+    }
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.tick().await;
     loop {
         let reply = tokio::select! {
+            Ok(()) = closing.changed() => {
+                if *closing.borrow() {
+                    let _ = tx.send(WsMessage::Close(Some(restart()))).await;
+                    break;
+                }
+                None
+            }
             _ = recheck.tick() => {
                 if still_valid().await {
                     None
@@ -72,4 +94,8 @@ where
             break;
         }
     }
+}
+
+fn restart() -> CloseFrame {
+    CloseFrame { code: RESTART, reason: "this server is stopping; reconnect".into() }
 }

@@ -61,6 +61,40 @@ pub struct AppState {
     pub message_retry_seconds: u64,
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
     pub telegram: Option<crate::telegram::Telegram>,
+    /// Draining for a stop: `/readyz` says so and live sockets are handed back.
+    pub lifecycle: Arc<Lifecycle>,
+}
+
+/// A node's way out: first it tells the load balancer it is leaving (`/readyz` 503), then it closes
+/// its live sockets so their clients reconnect to another node.
+pub struct Lifecycle {
+    draining: std::sync::atomic::AtomicBool,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self { draining: std::sync::atomic::AtomicBool::new(false), closing: tokio::sync::watch::channel(false).0 }
+    }
+}
+
+impl Lifecycle {
+    pub fn drain(&self) {
+        self.draining.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Every live socket closes with 1012 ("service restart": reconnect).
+    pub fn close_sockets(&self) {
+        self.closing.send_replace(true);
+    }
+
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
 }
 
 pub fn router(state: AppState) -> Router {

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::extract::{AgentAuth, JsonQuery};
 use super::{ApiError, AppState};
+use crate::authz::{self, Action, Principal, Target};
 use crate::clock::{DAY_MS, now_ms};
 use crate::error::BotError;
 use crate::quality::report::{self, BOT, Filter};
@@ -80,7 +81,10 @@ async fn list(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth,
 /// conversation still going on (`"ended": false`).
 async fn one(State(state): State<AppState>, AgentAuth { agent, .. }: AgentAuth, Path(id): Path<String>) -> Result<Response, ApiError> {
     // Whoever may read the conversation may see its scorecard; an agent only if they took part.
-    state.chat.conversation_detail(&agent, &id).await?;
+    // The decision alone: the transcript is not needed.
+    let conv = state.store.conversation(&id).await?.ok_or(BotError::NotFound("no such conversation"))?;
+    let handoff = state.store.conversation_handoff(&id).await?;
+    authz::decide(Principal::Agent(&agent), Action::Read, Target { customer_id: &conv.customer_id, handoff: handoff.as_ref() })?;
     let now = now_ms();
     let (card, row) = match state.store.quality_row(&id).await? {
         Some(row) if state.store.conversation_last_event(&id).await? <= row.through_event => {

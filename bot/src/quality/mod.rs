@@ -26,6 +26,10 @@ use steps::{Matter, Read};
 pub const BATCH: usize = 400;
 /// After a restart, conversations started this long ago are checked for missing scorecards.
 const CATCH_UP_MS: i64 = 30 * DAY_MS;
+/// Conversations still going on that the sweeper remembers (the last event it read of each, and
+/// when it ends by idling) so as not to read them again before either changes. Past this many, the
+/// others are read on every sweep.
+const WATCHED_MAX: usize = 50_000;
 
 #[derive(Clone)]
 pub struct Quality {
@@ -39,10 +43,30 @@ pub struct Scored {
     /// Conversations whose scorecard was written.
     pub written: Vec<String>,
     /// Conversations still going on (not written).
-    pub open: Vec<String>,
+    pub open: Vec<Open>,
     /// Earlier contacts about the same matter as a conversation of the batch (their scorecard
     /// changes: they did not resolve it).
     pub earlier: Vec<String>,
+}
+
+/// A conversation still going on, as it was scored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Open {
+    pub conversation_id: String,
+    /// The last event read of it.
+    pub last_event: i64,
+    /// When it ends by idling if no event comes before (unix ms): until then, without new events,
+    /// its scorecard cannot change from open to ended.
+    pub idle_at: i64,
+}
+
+/// One conversation scored: its scorecard, its row, the earlier contact about the same matter (if
+/// any), and when it ends by idling.
+struct Carded {
+    card: Scorecard,
+    row: QualityRow,
+    earlier: Option<String>,
+    idle_at: i64,
 }
 
 impl Quality {
@@ -66,14 +90,14 @@ impl Quality {
     pub async fn card(&self, store: &Store, conversation_id: &str, now: i64) -> Result<Option<(Scorecard, QualityRow)>, BotError> {
         let ids = [conversation_id.to_string()];
         let mut cards = self.cards(store, &ids, now).await?;
-        Ok(cards.pop().map(|(card, row, _)| (card, row)))
+        Ok(cards.pop().map(|c| (c.card, c.row)))
     }
 
     /// Scores a batch; writes the scorecards of the conversations that have ended.
     pub async fn score_batch(&self, store: &Store, ids: &[String], now: i64) -> Result<Scored, BotError> {
         let mut scored = Scored::default();
         let mut writes = Vec::new();
-        for (card, row, earlier) in self.cards(store, ids, now).await? {
+        for Carded { card, row, earlier, idle_at } in self.cards(store, ids, now).await? {
             if let Some(e) = earlier {
                 scored.earlier.push(e);
             }
@@ -81,7 +105,7 @@ impl Quality {
                 scored.written.push(row.conversation_id.clone());
                 writes.push(QualityWrite::Upsert(row).into());
             } else {
-                scored.open.push(row.conversation_id);
+                scored.open.push(Open { conversation_id: row.conversation_id, last_event: row.through_event, idle_at });
             }
         }
         if !writes.is_empty() {
@@ -90,9 +114,9 @@ impl Quality {
         Ok(scored)
     }
 
-    /// Reads and scores conversations: each one's scorecard, its row, and the earlier contact about
-    /// the same matter, if any.
-    async fn cards(&self, store: &Store, ids: &[String], now: i64) -> Result<Vec<(Scorecard, QualityRow, Option<String>)>, BotError> {
+    /// Reads and scores conversations: each one's scorecard, its row, the earlier contact about the
+    /// same matter (if any), and when it ends by idling.
+    async fn cards(&self, store: &Store, ids: &[String], now: i64) -> Result<Vec<Carded>, BotError> {
         let conversations = store.conversations_by_id(ids).await?;
         if conversations.is_empty() {
             return Ok(Vec::new());
@@ -136,13 +160,16 @@ impl Quality {
             .collect();
         let changes = order_changes(store, &orders).await?;
 
+        let idle_ms = i64::from(self.config.targets.idle_minutes) * 60_000;
         let mut out = Vec::with_capacity(conversations.len());
         for conv in &conversations {
             let Some(read) = reads.get(conv.id.as_str()) else { continue };
             let context = self.context(conv, read, &around, &matters, &changes, now);
             let card = score(&read.steps, &context, &self.config);
             let row = row_of(conv, read, &card, now);
-            out.push((card, row, context.earlier.map(|c| c.conversation_id)));
+            // As the scorer judges idling: from the last step (or now, when there is none).
+            let idle_at = read.steps.last().map_or(now, |s| s.at).saturating_add(idle_ms);
+            out.push(Carded { card, row, earlier: context.earlier.map(|c| c.conversation_id), idle_at });
         }
         Ok(out)
     }
@@ -201,21 +228,22 @@ impl Quality {
     }
 
     /// Scores ended conversations as the log grows: every `every`, the conversations with new
-    /// events, those still going on, and earlier contacts whose later contact was just scored.
+    /// events, those still going on whose idle deadline has passed, and earlier contacts whose
+    /// later contact was just scored. A conversation still going on is not read again until it has
+    /// new events or its idle deadline passes (its scorecard could not be written before).
     pub fn spawn_sweeper(self, store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            let mut pending: HashSet<String> = HashSet::new();
-            let mut cursor = 0;
+            let mut sweeper = Sweeper::default();
             match store.quality_stale(now_ms() - CATCH_UP_MS).await {
-                Ok(stale) => pending.extend(stale.into_iter().map(|(id, _)| id)),
+                Ok(stale) => sweeper.pending.extend(stale.into_iter().map(|(id, _)| id)),
                 Err(e) => tracing::warn!(error = %e, "quality: could not read what is left to score"),
             }
             match sqlx::query("SELECT COALESCE(MAX(id), 0) FROM events").fetch_one(&store.pool).await {
-                Ok(r) => cursor = r.try_get::<i64, _>(0).unwrap_or(0),
+                Ok(r) => sweeper.cursor = r.try_get::<i64, _>(0).unwrap_or(0),
                 Err(e) => tracing::warn!(error = %e, "quality: could not read the log's end"),
             }
             loop {
-                match self.sweep(&store, &mut pending, &mut cursor).await {
+                match self.sweep(&store, &mut sweeper).await {
                     Ok(n) if n > 0 => tracing::debug!(scored = n, "quality: scorecards written"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "quality: scoring failed; trying again"),
@@ -225,23 +253,30 @@ impl Quality {
         })
     }
 
-    async fn sweep(&self, store: &Store, pending: &mut HashSet<String>, cursor: &mut i64) -> Result<usize, BotError> {
-        let (changed, newest) = store.conversations_with_events_after(*cursor).await?;
-        pending.extend(changed);
-        *cursor = newest;
-        let ids: Vec<String> = pending.iter().cloned().collect();
+    async fn sweep(&self, store: &Store, sweeper: &mut Sweeper) -> Result<usize, BotError> {
+        let (changed, newest) = store.conversations_with_events_after(sweeper.cursor).await?;
+        for (id, last) in changed {
+            sweeper.changed(id, last);
+        }
+        sweeper.cursor = newest;
         let now = now_ms();
+        let due = sweeper.due(now);
         let mut written = 0;
         let mut earlier: BTreeSet<String> = BTreeSet::new();
-        for chunk in ids.chunks(BATCH) {
+        for chunk in due.chunks(BATCH) {
             let scored = self.score_batch(store, chunk, now).await?;
             for id in &scored.written {
-                pending.remove(id);
+                sweeper.done(id);
+            }
+            for open in scored.open {
+                sweeper.watch(open);
             }
             written += scored.written.len();
-            earlier.extend(scored.earlier.into_iter().filter(|e| !ids.contains(e)));
+            // Those still pending are scored when they are due.
+            earlier.extend(scored.earlier.into_iter().filter(|e| !sweeper.pending.contains(e)));
         }
-        let earlier: Vec<String> = earlier.into_iter().collect();
+        let scored_now: HashSet<&String> = due.iter().collect();
+        let earlier: Vec<String> = earlier.into_iter().filter(|e| !scored_now.contains(e)).collect();
         for chunk in earlier.chunks(BATCH) {
             written += self.score_batch(store, chunk, now).await?.written.len();
         }
@@ -249,13 +284,58 @@ impl Quality {
     }
 }
 
-/// When each of these orders last changed status.
-async fn order_changes(store: &Store, orders: &BTreeSet<String>) -> Result<Vec<(String, i64)>, BotError> {
-    let mut out = Vec::new();
-    for id in orders {
-        if let Some(o) = store.order(id).await? {
-            out.push((o.id, o.updated_at));
+/// What the sweeper keeps between sweeps.
+#[derive(Debug, Default)]
+struct Sweeper {
+    /// Conversations whose scorecard is missing or behind their log.
+    pending: HashSet<String>,
+    /// The last event id read from the log.
+    cursor: i64,
+    /// Pending conversations still going on when last scored: the last event read of each and its
+    /// idle deadline (at most [`WATCHED_MAX`]).
+    watched: HashMap<String, (i64, i64)>,
+}
+
+impl Sweeper {
+    /// `id` has events up to `last` after the cursor: pending, and due again unless they were
+    /// already read.
+    fn changed(&mut self, id: String, last: i64) {
+        if self.watched.get(&id).is_some_and(|&(seen, _)| last > seen) {
+            self.watched.remove(&id);
         }
+        self.pending.insert(id);
+    }
+
+    /// The pending conversations to score now: all but those still going on, with no new events,
+    /// whose idle deadline is ahead.
+    fn due(&self, now: i64) -> Vec<String> {
+        self.pending.iter().filter(|id| self.watched.get(*id).is_none_or(|&(_, idle_at)| now >= idle_at)).cloned().collect()
+    }
+
+    /// `id`'s scorecard is written.
+    fn done(&mut self, id: &str) {
+        self.pending.remove(id);
+        self.watched.remove(id);
+    }
+
+    /// A conversation still going on: not due again before new events or its idle deadline.
+    fn watch(&mut self, open: Open) {
+        if !self.pending.contains(&open.conversation_id) {
+            return;
+        }
+        if self.watched.len() >= WATCHED_MAX && !self.watched.contains_key(&open.conversation_id) {
+            return;
+        }
+        self.watched.insert(open.conversation_id, (open.last_event, open.idle_at));
+    }
+}
+
+/// When each of these orders last changed status: one query (a batch's orders, `BATCH` at a time).
+async fn order_changes(store: &Store, orders: &BTreeSet<String>) -> Result<Vec<(String, i64)>, BotError> {
+    let orders: Vec<String> = orders.iter().cloned().collect();
+    let mut out = Vec::with_capacity(orders.len());
+    for chunk in orders.chunks(BATCH) {
+        out.extend(store.orders_updated_at(chunk).await?);
     }
     Ok(out)
 }
@@ -275,5 +355,50 @@ fn row_of(conv: &ConversationRow, read: &Read, card: &Scorecard, now: i64) -> Qu
         through_event: read.last_event,
         scored_at: now,
         card: serde_json::to_string(card).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Open, Sweeper};
+
+    fn open(id: &str, last_event: i64, idle_at: i64) -> Open {
+        Open { conversation_id: id.into(), last_event, idle_at }
+    }
+
+    #[test]
+    fn a_conversation_going_on_is_read_again_on_new_events_or_past_its_idle_deadline() {
+        let mut s = Sweeper::default();
+        s.changed("a".into(), 10);
+        s.changed("b".into(), 20);
+        let mut due = s.due(0);
+        due.sort();
+        assert_eq!(due, ["a", "b"], "new conversations are read");
+        s.watch(open("a", 10, 1_000));
+        s.watch(open("b", 20, 1_000));
+        assert!(s.due(999).is_empty(), "nothing new and not idle yet: nothing to read");
+        // The same events seen again (a cursor that overlaps) change nothing.
+        s.changed("a".into(), 10);
+        assert!(s.due(999).is_empty());
+        s.changed("a".into(), 11);
+        assert_eq!(s.due(999), ["a"], "a new event");
+        s.done("a");
+        assert!(!s.pending.contains("a") && !s.watched.contains_key("a"), "written: forgotten");
+        assert_eq!(s.due(1_000), ["b"], "idle deadline passed");
+        // Only pending conversations are watched.
+        s.watch(open("c", 5, 1_000));
+        assert!(!s.watched.contains_key("c"));
+    }
+
+    #[test]
+    fn the_watch_is_bounded() {
+        let mut s = Sweeper::default();
+        for i in 0..super::WATCHED_MAX + 10 {
+            let id = format!("c{i}");
+            s.changed(id.clone(), 1);
+            s.watch(open(&id, 1, 1_000));
+        }
+        assert_eq!(s.watched.len(), super::WATCHED_MAX);
+        assert_eq!(s.due(0).len(), 10, "the conversations past the bound are read every sweep");
     }
 }

@@ -134,15 +134,16 @@ impl Store {
         decode_events(sqlx::query(&sql).bind(session_id).bind(after).fetch_all(&self.pool).await?)
     }
 
-    /// Conversations subscribed to an order's updates (and not closed).
-    pub async fn subscribers(&self, order_id: &str) -> Result<Vec<String>, BotError> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT e.conversation_id FROM events e JOIN conversations c ON c.id = e.conversation_id \
-             WHERE e.kind = 'subscribed' AND e.ref = $1 AND c.state <> 'closed'",
-        )
-        .bind(order_id)
-        .fetch_all(&self.pool)
-        .await?)
+    /// Conversations subscribed to an order's updates: those not closed, and closed ones that
+    /// subscribed at `since` (unix ms) or later. Each once, oldest first.
+    pub async fn subscribers(&self, order_id: &str, since: i64) -> Result<Vec<ConversationRow>, BotError> {
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id IN (\
+             SELECT e.conversation_id FROM events e JOIN conversations c ON c.id = e.conversation_id \
+             WHERE e.kind = 'subscribed' AND e.ref = $1 AND (c.state <> 'closed' OR e.created_at >= $2)) \
+             ORDER BY created_at, id"
+        );
+        Ok(sqlx::query_as(&sql).bind(order_id).bind(since).fetch_all(&self.pool).await?)
     }
 
     /// The conversation in which a customer sent a file.

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::Store;
 use super::writer::Tx;
 use crate::channel::Channel;
-use crate::error::BotError;
+use crate::error::{BotError, Conflict};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRow {
@@ -47,6 +47,9 @@ pub enum CustomerWrite {
     DeleteLinkCode { selector: String },
     /// Everything of customer `from` becomes customer `into`'s (linked channels).
     Merge { from: String, into: String },
+    /// A unit of work on the customer's conversations decided on the memory read at `seq`: it
+    /// commits only while that is still the count (else [`Conflict::Stale`]) and moves it on.
+    Turn { customer_id: String, seq: i64 },
 }
 
 impl CustomerWrite {
@@ -99,6 +102,16 @@ impl CustomerWrite {
             CustomerWrite::DeleteLinkCode { selector } => {
                 sqlx::query("DELETE FROM link_codes WHERE selector = $1").bind(selector).execute(&mut **tx).await?;
             }
+            CustomerWrite::Turn { customer_id, seq } => {
+                let done = sqlx::query("UPDATE customers SET turn_seq = turn_seq + 1 WHERE id = $1 AND turn_seq = $2")
+                    .bind(customer_id)
+                    .bind(seq)
+                    .execute(&mut **tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(Conflict::Stale.into());
+                }
+            }
             CustomerWrite::Merge { from, into } => {
                 for sql in [
                     "UPDATE conversations SET customer_id = $1 WHERE customer_id = $2",
@@ -107,6 +120,8 @@ impl CustomerWrite {
                     "UPDATE link_codes SET joiner_customer = $1 WHERE joiner_customer = $2",
                     // The profile stays where it is; an erase of `into` finds it through this.
                     "UPDATE customers SET merged_into = $1 WHERE id = $2 OR merged_into = $2",
+                    // Memory of either, cached on any node, is out of date.
+                    "UPDATE customers SET turn_seq = turn_seq + 1 WHERE id = $1 OR id = $2",
                 ] {
                     sqlx::query(sql).bind(into).bind(from).execute(&mut **tx).await?;
                 }
@@ -125,6 +140,12 @@ impl Store {
     }
 
     /// A customer's profile and the channels they have used.
+    /// The count of units of work written on the customer's conversations (0 for none, or no such
+    /// customer): read before the log, so memory built from the log is at least this current.
+    pub async fn turn_seq(&self, id: &str) -> Result<i64, BotError> {
+        Ok(sqlx::query_scalar("SELECT turn_seq FROM customers WHERE id = $1").bind(id).fetch_optional(&self.pool).await?.unwrap_or(0))
+    }
+
     pub async fn customer_info(&self, id: &str) -> Result<komek_handoff::CustomerInfo, BotError> {
         let row = sqlx::query("SELECT name, email, phone FROM customers WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
         let channels: Vec<String> = sqlx::query_scalar("SELECT DISTINCT channel FROM conversations WHERE customer_id = $1 ORDER BY channel")

@@ -4,6 +4,7 @@
 //! through the [`Writer`] as part of a caller's unit of work.
 
 pub mod agents;
+pub mod cluster;
 pub mod conversations;
 pub mod customers;
 pub mod handoffs;

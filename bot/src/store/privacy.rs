@@ -57,6 +57,7 @@ async fn erase_customer(tx: &mut Tx, id: &str, at: i64) -> Result<(), BotError> 
             conversations.extend(of_session);
             if let Some(chat_id) = session.strip_prefix("tg:") {
                 sqlx::query("DELETE FROM outbox WHERE channel = 'telegram' AND address = $1").bind(chat_id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM outbox_leases WHERE channel = 'telegram' AND address = $1").bind(chat_id).execute(&mut **tx).await?;
             }
             sqlx::query("DELETE FROM link_codes WHERE session_id = $1 OR joiner_session = $1").bind(session).execute(&mut **tx).await?;
         }
@@ -67,7 +68,7 @@ async fn erase_customer(tx: &mut Tx, id: &str, at: i64) -> Result<(), BotError> 
         }
         sqlx::query("DELETE FROM link_codes WHERE customer_id = $1 OR joiner_customer = $1").bind(customer).execute(&mut **tx).await?;
         sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer).execute(&mut **tx).await?;
-        sqlx::query("UPDATE customers SET name = NULL, email = NULL, phone = NULL, erased_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE customers SET name = NULL, email = NULL, phone = NULL, erased_at = $1, turn_seq = turn_seq + 1 WHERE id = $2")
             .bind(at)
             .bind(customer)
             .execute(&mut **tx)
@@ -109,6 +110,11 @@ async fn purge_session(tx: &mut Tx, id: &str) -> Result<(), BotError> {
 }
 
 async fn erase_conversation(tx: &mut Tx, id: &str, at: i64) -> Result<(), BotError> {
+    // Memory of the customer cached on any node is out of date from here.
+    sqlx::query("UPDATE customers SET turn_seq = turn_seq + 1 WHERE id = (SELECT customer_id FROM conversations WHERE id = $1)")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     let events = sqlx::query("SELECT id, payload FROM events WHERE conversation_id = $1").bind(id).fetch_all(&mut **tx).await?;
     for e in events {
         let event_id: i64 = e.try_get(0)?;

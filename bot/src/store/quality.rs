@@ -122,8 +122,23 @@ impl Store {
             .await?)
     }
 
-    /// Conversations with events after `after`, and the newest event id seen.
-    pub async fn conversations_with_events_after(&self, after: i64) -> Result<(Vec<String>, i64), BotError> {
+    /// When each of these orders last changed (order id, unix ms), for those that exist: one query.
+    pub async fn orders_updated_at(&self, ids: &[String]) -> Result<Vec<(String, i64)>, BotError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, updated_at FROM orders WHERE id IN ({})", marks.join(", "));
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Conversations with events after `after`, each with its newest event id, and the newest
+    /// event id seen.
+    pub async fn conversations_with_events_after(&self, after: i64) -> Result<(Vec<(String, i64)>, i64), BotError> {
         let rows = sqlx::query("SELECT conversation_id, MAX(id) FROM events WHERE id > $1 GROUP BY conversation_id")
             .bind(after)
             .fetch_all(&self.pool)
@@ -131,8 +146,9 @@ impl Store {
         let mut newest = after;
         let mut ids = Vec::with_capacity(rows.len());
         for r in rows {
-            ids.push(r.try_get(0)?);
-            newest = newest.max(r.try_get(1)?);
+            let last: i64 = r.try_get(1)?;
+            ids.push((r.try_get(0)?, last));
+            newest = newest.max(last);
         }
         Ok((ids, newest))
     }

@@ -97,30 +97,25 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
+/// Times a batch is written again after PostgreSQL broke a deadlock with another node's batch (or
+/// a serialisation failure): the batch is rolled back whole and nobody was answered yet.
+const DEADLOCK_RETRIES: usize = 3;
+
 async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
-    let mut outcomes: Vec<Result<Vec<i64>, BotError>> = Vec::with_capacity(batch.len());
-    let result: Result<(), sqlx::Error> = async {
-        let mut tx = pool.begin().await?;
-        for job in batch.iter() {
-            sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
-            match apply(&mut tx, &job.writes).await {
-                Ok(ids) => {
-                    sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
-                    outcomes.push(Ok(ids));
-                }
-                Err(e) => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
-                    outcomes.push(Err(e));
-                }
+    let mut tries = 0;
+    let result = loop {
+        match try_batch(pool, batch).await {
+            Err(e) if tries < DEADLOCK_RETRIES && retriable(&e) => {
+                tries += 1;
+                tracing::debug!(error = %e, tries, "write batch rolled back by the database; writing it again");
+                // The other side of the deadlock gets to finish first.
+                tokio::time::sleep(std::time::Duration::from_millis(5 * tries as u64)).await;
             }
+            done => break done,
         }
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    };
     match result {
-        Ok(()) => {
+        Ok(outcomes) => {
             for (job, outcome) in batch.drain(..).zip(outcomes) {
                 let _ = job.done.send(outcome);
             }
@@ -133,6 +128,38 @@ async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
             }
         }
     }
+}
+
+/// A deadlock (40P01) or serialisation failure (40001): the same batch may well succeed again.
+fn retriable(e: &sqlx::Error) -> bool {
+    e.as_database_error().and_then(|d| d.code()).is_some_and(|c| c == "40P01" || c == "40001")
+}
+
+/// Writes the batch in one transaction, each job in its own savepoint; the jobs' outcomes in order.
+/// A job that deadlocked with another node's batch fails the whole batch (retried by the caller):
+/// its locks are let go at once, and rolled back to its savepoint it would only wait again.
+async fn try_batch(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Result<Vec<i64>, BotError>>, sqlx::Error> {
+    let mut outcomes: Vec<Result<Vec<i64>, BotError>> = Vec::with_capacity(batch.len());
+    let mut tx = pool.begin().await?;
+    for job in batch.iter() {
+        sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
+        match apply(&mut tx, &job.writes).await {
+            Ok(ids) => {
+                sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
+                outcomes.push(Ok(ids));
+            }
+            Err(BotError::Database(e)) if retriable(&e) => {
+                return Err(Arc::try_unwrap(e).unwrap_or_else(|e| sqlx::Error::Protocol(e.to_string())));
+            }
+            Err(e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await?;
+                sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
+                outcomes.push(Err(e));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// One unit of work, in order; the first failing write fails it.

@@ -76,7 +76,8 @@ impl Running {
 
 /// Starts the outbox worker and, in polling mode, the poller; in webhook mode registers the webhook
 /// (updates then come to `POST /telegram/webhook`).
-pub async fn start(telegram: Telegram, chat: Arc<Chat>) -> Result<Running, BotError> {
+/// With other nodes on the database, only the node that `leading` says leads polls.
+pub async fn start(telegram: Telegram, chat: Arc<Chat>, leading: watch::Receiver<bool>) -> Result<Running, BotError> {
     let (stop, stopped) = watch::channel(false);
     let mut tasks = vec![tokio::spawn(outbox::run(telegram.bot.clone(), chat.clone(), stopped.clone()))];
     if let (Some(url), Some(secret)) = (&telegram.config.webhook_url, &telegram.config.webhook_secret) {
@@ -89,9 +90,26 @@ pub async fn start(telegram: Telegram, chat: Arc<Chat>) -> Result<Running, BotEr
             .map_err(|e| BotError::Upstream(format!("Telegram setWebhook: {e}")))?;
         tracing::info!("Telegram webhook registered");
     } else {
-        tasks.push(tokio::spawn(poll(telegram.clone(), chat, stopped)));
+        tasks.push(tokio::spawn(poll_while_leading(telegram.clone(), chat, stopped, leading)));
     }
     Ok(Running { stop, tasks })
+}
+
+/// Polls while this node leads (always, alone); another node's death hands the polling here.
+async fn poll_while_leading(telegram: Telegram, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>, mut leading: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => return,
+            led = leading.wait_for(|l| *l) => if led.is_err() { return },
+        }
+        if *stopped.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = poll(telegram.clone(), chat.clone(), stopped.clone()) => return,
+            _ = leading.wait_for(|l| !*l) => tracing::info!("another node polls Telegram now"),
+        }
+    }
 }
 
 /// Long polling: takes updates in order, confirms them by asking for the next offset. An update

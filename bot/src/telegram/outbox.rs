@@ -24,6 +24,11 @@ use crate::store::{OutboxRow, OutboxWrite};
 const BATCH: i64 = 500;
 /// Chats delivered to side by side.
 const CHATS_AT_ONCE: usize = 16;
+/// How long a node holds a chat's delivery after taking it (renewed every pass); a dead node's
+/// chats are taken over when it runs out.
+const LEASE_MS: i64 = 15_000;
+/// No send is started this close to the lease's end (a send may take this long).
+const LEASE_MARGIN_MS: i64 = 5_000;
 /// The longest pause between retries.
 const MAX_BACKOFF_MS: i64 = 60_000;
 
@@ -57,7 +62,14 @@ pub async fn run(bot: Bot, chat: Arc<Chat>, mut stopped: watch::Receiver<bool>) 
 /// Sends what is due, chats side by side (one slow or failing chat does not hold up the others),
 /// each chat's messages one after another; returns how long until the next retry is due.
 async fn pass(bot: &Bot, chat: &Chat, stopped: &watch::Receiver<bool>) -> Result<i64, crate::error::BotError> {
-    let rows = chat.store.pending_outbox(Channel::Telegram, BATCH).await?;
+    let now = now_ms();
+    let (rows, lease_until) = if chat.node.shared {
+        // With other nodes: only the chats this node holds, each whole (their order stays).
+        let until = now + LEASE_MS;
+        (chat.store.lease_outbox(Channel::Telegram, &chat.node.id, now, until, BATCH).await?, until)
+    } else {
+        (chat.store.pending_outbox(Channel::Telegram, BATCH).await?, i64::MAX)
+    };
     let mut by_chat: Vec<(String, Vec<OutboxRow>)> = Vec::new();
     for row in rows {
         match by_chat.iter_mut().find(|(a, _)| *a == row.address) {
@@ -66,7 +78,7 @@ async fn pass(bot: &Bot, chat: &Chat, stopped: &watch::Receiver<bool>) -> Result
         }
     }
     let results: Vec<Result<i64, crate::error::BotError>> = futures_util::stream::iter(by_chat)
-        .map(|(_, rows)| deliver_chat(bot, chat, rows, stopped))
+        .map(|(_, rows)| deliver_chat(bot, chat, rows, stopped, lease_until))
         .buffer_unordered(CHATS_AT_ONCE)
         .collect()
         .await;
@@ -74,16 +86,23 @@ async fn pass(bot: &Bot, chat: &Chat, stopped: &watch::Receiver<bool>) -> Result
     for r in results {
         next_due = next_due.min(r?);
     }
+    if chat.node.shared {
+        chat.store.release_idle_leases(Channel::Telegram, &chat.node.id).await?;
+    }
     Ok(if next_due == i64::MAX { 1_000 } else { next_due })
 }
 
 /// One chat's due messages in order, stopping at the first that must wait.
-async fn deliver_chat(bot: &Bot, chat: &Chat, rows: Vec<OutboxRow>, stopped: &watch::Receiver<bool>) -> Result<i64, crate::error::BotError> {
+async fn deliver_chat(bot: &Bot, chat: &Chat, rows: Vec<OutboxRow>, stopped: &watch::Receiver<bool>, lease_until: i64) -> Result<i64, crate::error::BotError> {
     for row in rows {
         if *stopped.borrow() {
             break;
         }
         let now = now_ms();
+        if now > lease_until.saturating_sub(LEASE_MARGIN_MS) {
+            // The lease may be running out: the next pass renews it before sending more.
+            return Ok(0);
+        }
         if row.next_attempt_at > now {
             return Ok(row.next_attempt_at - now);
         }

@@ -24,8 +24,6 @@ pub struct Targets {
 #[serde(deny_unknown_fields)]
 pub struct Routine {
     pub intents: Vec<String>,
-    pub resolving_keys: Vec<String>,
-    pub miss_keys: Vec<String>,
     pub closing_keys: Vec<String>,
     pub survey_keys: Vec<String>,
     pub promise_agent_keys: Vec<String>,
@@ -146,6 +144,6 @@ pub fn find<'a>(folded: &str, phrases: &'a [String]) -> Option<&'a str> {
 }
 
 /// Whether a reply key is one of the keys or starts with one that ends in `.`.
-pub fn key_in(key: &str, keys: &[String]) -> bool {
-    keys.iter().any(|k| if k.ends_with('.') { key.starts_with(k.as_str()) } else { key == k })
+pub fn key_in<K: AsRef<str>>(key: &str, keys: &[K]) -> bool {
+    keys.iter().map(AsRef::as_ref).any(|k| if k.ends_with('.') { key.starts_with(k) } else { key == k })
 }

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 
 use super::config::{find, fold, key_in};
-use super::timeline::{Phase, SMALL_TALK, Timeline};
+use super::timeline::{Phase, Timeline};
 use super::{Criterion, Verdict, What, Who};
+use crate::brief::SMALL_TALK;
 use crate::policy::Reason;
 
 pub(super) fn judge(criterion: Criterion, line: &Timeline) -> Verdict {
@@ -152,7 +153,7 @@ fn slow_reply(line: &Timeline) -> Verdict {
                 pending_handoff = Some((step.id, step.at));
                 judged = Some(Who::Agent);
             }
-            What::Customer { button, .. } if phase != Phase::Closed && !button.as_deref().is_some_and(super::timeline::is_survey_button) => {
+            What::Customer { button, .. } if phase != Phase::Closed && !button.as_deref().is_some_and(super::is_survey_button) => {
                 if phase == Phase::WithAgent && pending_gap.is_none() {
                     pending_gap = Some((step.id, step.at));
                 }

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::timeline::{Phase, SMALL_TALK, Timeline};
+use super::timeline::{Phase, Timeline};
 use super::{Criterion, Effort, EffortReason, Verdict, What};
+use crate::brief::SMALL_TALK;
 
 pub(super) fn effort(line: &Timeline, criteria: &BTreeMap<Criterion, Verdict>) -> Effort {
     let costs = &line.config.effort;

@@ -9,6 +9,7 @@
 mod config;
 mod criteria;
 mod effort;
+mod keys;
 mod timeline;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use komek_nlu::Lang;
 use serde::{Deserialize, Serialize};
 
 pub use config::{QualityConfig, Words, fold};
+pub use keys::{CLARIFY_KEYS, MISS_KEYS, RESOLVING_KEYS};
 
 use crate::policy::Reason;
 
@@ -75,6 +77,12 @@ pub enum What {
     Closed { reason: String, while_waiting: bool },
     Note { text: String },
     Survey { question: String, score: u8 },
+}
+
+/// A survey score's button (`ces_6`, `csat_4`): the customer's answer to a survey question, not a
+/// message to us.
+pub fn is_survey_button(id: &str) -> bool {
+    ["ces_", "csat_"].iter().any(|p| id.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()))
 }
 
 /// What the log of other conversations says about this one.

@@ -3,8 +3,9 @@
 
 use komek_nlu::Lang;
 
-use super::config::QualityConfig;
-use super::{Context, Step, What};
+use super::config::{QualityConfig, key_in};
+use super::keys::{CLARIFY_KEYS, MISS_KEYS, RESOLVING_KEYS};
+use super::{Context, Step, What, is_survey_button};
 
 /// Who answers the customer at a moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,11 +88,13 @@ impl<'a> Timeline<'a> {
 
     /// Whether the bot message with this key meets a need.
     pub fn resolving(&self, key: &str) -> bool {
-        super::config::key_in(key, &self.config.routine.resolving_keys)
+        key_in(key, RESOLVING_KEYS)
     }
 
+    /// Whether the bot message with this key says it did not understand, could not help, or asks
+    /// what was meant.
     pub fn miss(&self, key: &str) -> bool {
-        super::config::key_in(key, &self.config.routine.miss_keys)
+        key_in(key, MISS_KEYS) || key_in(key, CLARIFY_KEYS)
     }
 
     /// An intent the bot handles itself.
@@ -99,11 +102,3 @@ impl<'a> Timeline<'a> {
         self.config.routine.intents.iter().any(|i| i == intent)
     }
 }
-
-/// A survey score's button (`ces_6`, `csat_4`).
-pub(super) fn is_survey_button(id: &str) -> bool {
-    ["ces_", "csat_"].iter().any(|p| id.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()))
-}
-
-/// Intents that carry no need of their own.
-pub(super) const SMALL_TALK: &[&str] = &["greeting", "goodbye", "thanks", "language_change"];
